@@ -1,0 +1,19 @@
+import { errors } from "@cairn/core";
+import type { Context } from "hono";
+
+const jsonType = /^application\/(?:[\w.+-]+\+)?json(?:\s*;|\s*$)/i;
+
+/** Reads a JSON request body, answering 415 for another media type and 400 for bad JSON. */
+export async function readJson(c: Context): Promise<unknown> {
+  if (!jsonType.test(c.req.header("content-type") ?? "")) {
+    throw errors.unsupportedMediaType("Send the body as JSON with Content-Type: application/json.");
+  }
+  const text = await c.req.text();
+  if (text.trim() === "")
+    throw errors.invalidJson("The request body is empty; send a JSON document.");
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw errors.invalidJson(`The request body is not valid JSON: ${(error as Error).message}`);
+  }
+}

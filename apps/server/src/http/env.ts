@@ -1,0 +1,16 @@
+import type { Database } from "@cairn/db";
+import type { Config } from "../config.js";
+import type { Logger } from "../logger.js";
+
+/** What createApp needs; built once by the caller (the server, or a test). */
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  logger: Logger;
+}
+
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+  };
+}

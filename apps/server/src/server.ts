@@ -1,0 +1,71 @@
+// Boots a Cairn server: database (migrated), app, HTTP listener, and an orderly stop.
+import type { AddressInfo } from "node:net";
+import { createDb, type Database } from "@cairn/db";
+import type { ServerType } from "@hono/node-server";
+import { serve } from "@hono/node-server";
+import { createApp } from "./app.js";
+import type { Config } from "./config.js";
+import type { Logger } from "./logger.js";
+
+export interface RunningServer {
+  /** The base URL it listens on, e.g. http://127.0.0.1:8090. */
+  readonly url: string;
+  readonly database: Database;
+  /** Stops accepting, lets in-flight requests finish (up to the shutdown timeout), closes the db. */
+  stop(): Promise<void>;
+}
+
+export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  const started = performance.now();
+  const database = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  let server: ServerType;
+  try {
+    const app = createApp({ config, database, logger });
+    server = await new Promise<ServerType>((resolve, reject) => {
+      const listening = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
+        resolve(listening),
+      );
+      listening.once("error", reject);
+    });
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  logger.info(
+    {
+      url,
+      console: `${config.publicUrl ?? url}/_/`,
+      database: database.driver,
+      dataDir: database.driver === "pglite" ? config.dataDir : undefined,
+      startupMs: Math.round(performance.now() - started),
+    },
+    "cairn is ready",
+  );
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      logger.info("shutting down: no new connections, finishing in-flight requests");
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Idle keep-alive sockets would hold close() open; in-flight requests keep theirs.
+      if ("closeIdleConnections" in server) server.closeIdleConnections();
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<"timeout">((resolve) => {
+        timer = setTimeout(() => resolve("timeout"), config.shutdownTimeoutMs);
+      });
+      if ((await Promise.race([closed, deadline])) === "timeout") {
+        logger.warn("in-flight requests did not finish in time; closing their connections");
+        if ("closeAllConnections" in server) server.closeAllConnections();
+        await closed;
+      }
+      clearTimeout(timer);
+      await database.close();
+      logger.info("stopped");
+    })();
+    return stopping;
+  };
+  return { url, database, stop };
+}

@@ -1,0 +1,153 @@
+// createDb(): the same drizzle API over embedded PGlite (default) or a Postgres server.
+// Owns connecting, locking the PGlite data directory, applying migrations and closing.
+// It never reads process.env: the server passes its parsed config in.
+import { join } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { type SQL, sql } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import postgres from "postgres";
+import { type DataDirLock, lockDataDir } from "./data-dir-lock.js";
+import { latestMigrationMillis, migrationsFolder, migrationsTable } from "./migrations.js";
+import * as schema from "./schema/index.js";
+
+export type Schema = typeof schema;
+/** The drizzle API both drivers share. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Driver = "pglite" | "postgres";
+
+export interface Database {
+  readonly db: Db;
+  readonly driver: Driver;
+  /** Runs a query built with drizzle's `sql` tag and returns its rows, on either driver. */
+  rows<T extends Record<string, unknown>>(query: SQL): Promise<T[]>;
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  /** True when every committed migration has been applied. */
+  isMigrated(): Promise<boolean>;
+  /** Applies the committed migrations that are missing; safe with several replicas at once. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DbConfig {
+  /** A postgres:// URL; without it Cairn opens PGlite under `dataDir`. */
+  databaseUrl?: string | undefined;
+  /** Holds `pglite/` (the embedded database) and its lock file. */
+  dataDir: string;
+  /** Apply migrations before returning (default true). */
+  migrate?: boolean;
+  /** Postgres connection pool size (default 10). */
+  poolSize?: number;
+}
+
+export async function createDb(config: DbConfig): Promise<Database> {
+  const database = config.databaseUrl
+    ? openPostgres(config.databaseUrl, { poolSize: config.poolSize })
+    : await openPgliteDir(config.dataDir);
+  try {
+    await database.ping();
+    if (config.migrate !== false) await database.migrate();
+  } catch (error) {
+    await database.close().catch(() => {});
+    throw error;
+  }
+  return database;
+}
+
+async function openPgliteDir(dataDir: string): Promise<Database> {
+  const lock = lockDataDir(dataDir);
+  try {
+    const client = await PGlite.create({ dataDir: join(dataDir, "pglite") });
+    return openPglite(client, { lock });
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+/** Wraps an open PGlite instance (a data directory, or in memory for tests). */
+export function openPglite(client: PGlite, options: { lock?: DataDirLock } = {}): Database {
+  const db = drizzlePglite({ client, schema });
+  return makeDatabase(db as unknown as Db, "pglite", {
+    migrate: () => migratePglite(db, { migrationsFolder, ...migrationsTable }),
+    async close() {
+      try {
+        if (!client.closed) await client.close();
+      } finally {
+        options.lock?.release();
+      }
+    },
+  });
+}
+
+/** Connects to a Postgres server; connections open lazily, so call ping() to check the URL. */
+export function openPostgres(
+  url: string,
+  options: { poolSize?: number | undefined } = {},
+): Database {
+  const client = postgres(url, {
+    max: options.poolSize ?? 10,
+    onnotice: () => {},
+    connection: { application_name: "cairn" },
+  });
+  const db = drizzlePostgres({ client, schema });
+  return makeDatabase(db as unknown as Db, "postgres", {
+    async migrate() {
+      // One connection holds a session advisory lock for the whole run, so replicas that
+      // start together apply each migration exactly once.
+      const single = postgres(url, { max: 1, onnotice: () => {} });
+      try {
+        await single`select pg_advisory_lock(hashtext('cairn.migrate'))`;
+        await migratePostgres(drizzlePostgres({ client: single }), {
+          migrationsFolder,
+          ...migrationsTable,
+        });
+        await single`select pg_advisory_unlock(hashtext('cairn.migrate'))`;
+      } finally {
+        await single.end({ timeout: 5 });
+      }
+    },
+    close: () => client.end({ timeout: 5 }),
+  });
+}
+
+function makeDatabase(
+  db: Db,
+  driver: Driver,
+  ops: { migrate(): Promise<void>; close(): Promise<void> },
+): Database {
+  const latest = latestMigrationMillis();
+  const rows = async <T extends Record<string, unknown>>(query: SQL): Promise<T[]> => {
+    const result = (await db.execute(query)) as unknown;
+    // postgres.js answers with an array of rows, PGlite with { rows }.
+    return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+  };
+  let closing: Promise<void> | undefined;
+  return {
+    db,
+    driver,
+    rows,
+    async ping() {
+      await rows(sql`select 1 as ok`);
+    },
+    async isMigrated() {
+      try {
+        const [row] = await rows<{ latest: string | number | null }>(
+          sql`select max(created_at) as latest from cairn.migrations`,
+        );
+        return Number(row?.latest ?? 0) >= latest;
+      } catch {
+        return false;
+      }
+    },
+    migrate: ops.migrate,
+    close() {
+      closing ??= ops.close();
+      return closing;
+    },
+  };
+}

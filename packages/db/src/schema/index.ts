@@ -1,0 +1,2 @@
+export { cairn } from "./cairn.js";
+export { settings } from "./settings.js";

@@ -1,0 +1,7 @@
+export type {
+  ByteRange,
+  GetOptions,
+  PutOptions,
+  StorageAdapter,
+  StoredObject,
+} from "./storage-adapter.js";
