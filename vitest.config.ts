@@ -5,7 +5,7 @@ export default defineConfig({
   resolve: { conditions: ["source"] },
   ssr: { resolve: { conditions: ["source"], externalConditions: ["source"] } },
   test: {
-    include: ["{apps,packages}/*/src/**/*.test.{ts,tsx}"],
+    include: ["{apps,packages}/*/src/**/*.test.{ts,tsx}", "test/**/*.test.ts"],
     globalSetup: ["./vitest.global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,

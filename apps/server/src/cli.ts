@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `cairn` command: operator entry point. Reads the environment once, here.
 import { parseArgs } from "node:util";
-import { createDb, DataDirInUseError } from "@cairn/db";
+import { createDb, DatabaseUnreachableError, DataDirInUseError } from "@cairn/db";
 import { ConfigError, loadConfig } from "./config.js";
 import { createLogger } from "./logger.js";
 import { startServer } from "./server.js";
@@ -60,7 +60,11 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof ConfigError || error instanceof DataDirInUseError) {
+    if (
+      error instanceof ConfigError ||
+      error instanceof DataDirInUseError ||
+      error instanceof DatabaseUnreachableError
+    ) {
       process.stderr.write(`cairn: ${error.message}\n`);
     } else {
       process.stderr.write(

@@ -114,6 +114,6 @@ describe.runIf(process.env.TEST_DATABASE_URL)("createDb on Postgres", () => {
   it("reports a clear error for an unreachable server", async () => {
     await expect(
       createDb({ databaseUrl: "postgres://postgres@127.0.0.1:1/none", dataDir: "/nonexistent" }),
-    ).rejects.toThrow(/ECONNREFUSED|connect/);
+    ).rejects.toThrow(/^Cannot reach the database at 127.0.0.1:1\/none: .*ECONNREFUSED/);
   });
 });

@@ -49,13 +49,41 @@ export async function createDb(config: DbConfig): Promise<Database> {
     ? openPostgres(config.databaseUrl, { poolSize: config.poolSize })
     : await openPgliteDir(config.dataDir);
   try {
-    await database.ping();
+    await database.ping().catch((error: unknown) => {
+      throw new DatabaseUnreachableError(describeTarget(config), error);
+    });
     if (config.migrate !== false) await database.migrate();
   } catch (error) {
     await database.close().catch(() => {});
     throw error;
   }
   return database;
+}
+
+export class DatabaseUnreachableError extends Error {
+  readonly code = "DATABASE_UNREACHABLE";
+  constructor(target: string, cause: unknown) {
+    super(`Cannot reach the database at ${target}: ${rootMessage(cause)}`, { cause });
+    this.name = "DatabaseUnreachableError";
+  }
+}
+
+/** Where we connect, without the password. */
+function describeTarget(config: DbConfig): string {
+  if (!config.databaseUrl) return join(config.dataDir, "pglite");
+  try {
+    const url = new URL(config.databaseUrl);
+    return `${url.hostname}:${url.port || "5432"}${url.pathname}`;
+  } catch {
+    return "DATABASE_URL";
+  }
+}
+
+/** Drizzle wraps driver errors; the innermost message says what actually happened. */
+function rootMessage(error: unknown): string {
+  let current = error;
+  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
+  return current instanceof Error ? current.message : String(current);
 }
 
 async function openPgliteDir(dataDir: string): Promise<Database> {

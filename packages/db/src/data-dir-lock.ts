@@ -42,21 +42,27 @@ function readOwner(path: string): number | undefined {
   }
 }
 
+/** Lock files this process holds: the file alone cannot tell our live lock from a stale one. */
+const heldHere = new Set<string>();
+
 /** Takes `<dir>/<name>` exclusively for this process, or throws DataDirInUseError. */
 export function lockDataDir(dir: string, name = "pglite.lock"): DataDirLock {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, name);
+  if (heldHere.has(path)) throw new DataDirInUseError(dir, process.pid);
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = openSync(path, "wx", 0o600);
       writeSync(fd, `${process.pid}\n`);
       closeSync(fd);
+      heldHere.add(path);
       let released = false;
       return {
         path,
         release() {
           if (released) return;
           released = true;
+          heldHere.delete(path);
           if (readOwner(path) === process.pid) rmSync(path, { force: true });
         },
       };

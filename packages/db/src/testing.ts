@@ -59,18 +59,25 @@ export async function createTestTemplate(
   };
 }
 
+export interface TestDatabase extends Database {
+  /** The connection URL on Postgres, for tests that start a server process on it. */
+  readonly url: string | undefined;
+}
+
 /** A fresh, migrated, isolated database; close() discards it. */
-export async function openTestDatabase(template: TestTemplate): Promise<Database> {
+export async function openTestDatabase(template: TestTemplate): Promise<TestDatabase> {
   if (template.driver === "pglite") {
     const client = await PGlite.create({ loadDataDir: new Blob([await readFile(template.file)]) });
-    return openPglite(client);
+    return { ...openPglite(client), url: undefined };
   }
   const name = uniqueName("cairn_test");
   const admin = postgres(template.adminUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database "${name}" template "${template.template}"`);
-  const database = openPostgres(withDatabase(template.adminUrl, name), { poolSize: 5 });
+  const url = withDatabase(template.adminUrl, name);
+  const database = openPostgres(url, { poolSize: 5 });
   return {
     ...database,
+    url,
     async close() {
       await database.close();
       await admin.unsafe(`drop database if exists "${name}" with (force)`);
@@ -86,7 +93,7 @@ declare module "vitest" {
 }
 
 /** In a test file: a database of its own, cloned from the run's template. */
-export async function testDatabase(): Promise<Database> {
+export async function testDatabase(): Promise<TestDatabase> {
   const { inject } = await import("vitest");
   return openTestDatabase(inject("cairnTestTemplate"));
 }

@@ -18,18 +18,20 @@ export function consoleRoutes(consoleDir: string) {
     return next();
   });
 
+  app.use("/*", async (c, next) => {
+    await next();
+    if (c.res.ok) {
+      // Vite puts content hashes in every asset name; everything else may change on upgrade.
+      const immutable = c.req.path.startsWith("/_/assets/");
+      c.res.headers.set(
+        "Cache-Control",
+        immutable ? "public, max-age=31536000, immutable" : "no-cache",
+      );
+    }
+  });
   app.use(
     "/*",
-    serveStatic({
-      root: consoleDir,
-      rewriteRequestPath: (path) => path.replace(/^\/_/, ""),
-      onFound: (path, c) => {
-        c.header(
-          "Cache-Control",
-          path.includes("/assets/") ? "public, max-age=31536000, immutable" : "no-cache",
-        );
-      },
-    }),
+    serveStatic({ root: consoleDir, rewriteRequestPath: (path) => path.replace(/^\/_/, "") }),
   );
 
   app.get("/*", async (c) => {
@@ -40,7 +42,6 @@ export function consoleRoutes(consoleDir: string) {
         "The admin console is not built. Run `pnpm build` (or set CAIRN_CONSOLE_DIR).",
       );
     }
-    c.header("Cache-Control", "no-cache");
     return c.html(await readFile(indexFile, "utf8"));
   });
 

@@ -1,0 +1,133 @@
+// The `cairn` command as an operator runs it: a real process, signals, exit codes.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type TestDatabase, testDatabase } from "@cairn/db/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
+const cliSource = fileURLToPath(new URL("./cli.ts", import.meta.url));
+
+interface Run {
+  child: ChildProcess;
+  stdout: string[];
+  stderr: string;
+  exit: Promise<number | null>;
+}
+
+function runCli(args: string[], env: Record<string, string>): Run {
+  const child = spawn(
+    process.execPath,
+    ["--conditions=source", "--import", "tsx", cliSource, ...args],
+    {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH ?? "", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  const run: Run = {
+    child,
+    stdout: [],
+    stderr: "",
+    exit: new Promise((resolve) => child.once("exit", (code) => resolve(code))),
+  };
+  let partial = "";
+  child.stdout?.on("data", (chunk) => {
+    const lines = (partial + chunk).split("\n");
+    partial = lines.pop() ?? "";
+    run.stdout.push(...lines);
+  });
+  child.stderr?.on("data", (chunk) => {
+    run.stderr += chunk;
+  });
+  return run;
+}
+
+async function untilReady(run: Run): Promise<{ url: string; startupMs: number }> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const line = run.stdout.map((l) => JSON.parse(l)).find((l) => l.msg === "cairn is ready");
+    if (line) return line;
+    if (run.child.exitCode !== null) throw new Error(`exited early: ${run.stderr}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error("not ready within 60 s");
+}
+
+describe("cairn serve", () => {
+  let dataDir: string;
+  let consoleDir: string;
+  let pg: TestDatabase | undefined;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), "cairn-cli-"));
+    consoleDir = await mkdtemp(join(tmpdir(), "cairn-cli-console-"));
+    await writeFile(join(consoleDir, "index.html"), "<!doctype html><title>Cairn</title>");
+    pg = process.env.TEST_DATABASE_URL ? await testDatabase() : undefined;
+    env = {
+      PORT: "0",
+      CAIRN_DATA_DIR: dataDir,
+      CAIRN_CONSOLE_DIR: consoleDir,
+      ...(pg?.url ? { DATABASE_URL: pg.url } : {}),
+    };
+  });
+  afterAll(async () => {
+    await pg?.close();
+    await rm(dataDir, { recursive: true, force: true });
+    await rm(consoleDir, { recursive: true, force: true });
+  });
+
+  it("serves the API and the console, stops on SIGTERM, and starts again on the same data", async () => {
+    const first = runCli(["serve"], env);
+    const { url } = await untilReady(first);
+    expect((await fetch(`${url}/api/health`)).status).toBe(200);
+    expect((await fetch(`${url}/api/ready`)).status).toBe(200);
+    const consolePage = await fetch(`${url}/_/`);
+    expect(consolePage.status).toBe(200);
+    expect(await consolePage.text()).toContain("<title>Cairn</title>");
+
+    if (!pg) {
+      // A second server on the same data directory refuses to start, and says why.
+      const second = runCli(["serve"], env);
+      expect(await second.exit).toBe(1);
+      expect(second.stderr).toContain(
+        `Data directory "${dataDir}" is in use by another Cairn process (pid ${first.child.pid})`,
+      );
+    }
+
+    first.child.kill("SIGTERM");
+    expect(await first.exit).toBe(0);
+    expect(first.stdout.join("\n")).toContain('"msg":"stopped"');
+
+    const again = runCli(["serve"], env);
+    const restarted = await untilReady(again);
+    expect((await fetch(`${restarted.url}/api/ready`)).status).toBe(200);
+    again.child.kill("SIGINT");
+    expect(await again.exit).toBe(0);
+  });
+
+  it("refuses invalid configuration with every problem named, exit code 1", async () => {
+    const run = runCli(["serve"], { ...env, PORT: "eighty", CAIRN_LOG_LEVEL: "loud" });
+    expect(await run.exit).toBe(1);
+    expect(run.stderr).toContain("Invalid configuration");
+    expect(run.stderr).toContain("PORT:");
+    expect(run.stderr).toContain("CAIRN_LOG_LEVEL:");
+  });
+
+  it("answers --help and refuses unknown commands", async () => {
+    const help = runCli(["--help"], env);
+    expect(await help.exit).toBe(0);
+    const unknown = runCli(["fly"], env);
+    expect(await unknown.exit).toBe(2);
+    expect(unknown.stderr).toContain('Unknown command "fly"');
+  });
+
+  it("migrate applies migrations and exits", async () => {
+    const run = runCli(["migrate"], { ...env, CAIRN_DATA_DIR: join(dataDir, "fresh") });
+    expect(await run.exit).toBe(0);
+    expect(run.stdout.join("\n")).toContain("migrations applied");
+  });
+});

@@ -1,0 +1,30 @@
+// Builds an app over a test database, with a logger whose lines the test can read.
+import { Writable } from "node:stream";
+import { type TestDatabase, testDatabase } from "@cairn/db/testing";
+import { createApp } from "../app.js";
+import { type Config, loadConfig } from "../config.js";
+import { createLogger } from "../logger.js";
+
+export interface TestApp {
+  app: ReturnType<typeof createApp>;
+  database: TestDatabase;
+  config: Config;
+  /** Every JSON line the app logged, parsed. */
+  logs: Record<string, unknown>[];
+  close(): Promise<void>;
+}
+
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const config = loadConfig({ CAIRN_DATA_DIR: "/nonexistent", ...env });
+  const logs: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split("\n")) if (line) logs.push(JSON.parse(line));
+      done();
+    },
+  });
+  const logger = createLogger({ logLevel: "info" }, sink);
+  const database = await testDatabase();
+  const app = createApp({ config, database, logger });
+  return { app, database, config, logs, close: () => database.close() };
+}
