@@ -1,1 +1,2 @@
+export * from "./collections.js";
 export * from "./errors.js";
