@@ -120,7 +120,9 @@ export function openPostgres(
   const client = postgres(url, {
     max: options.poolSize ?? 10,
     onnotice: () => {},
-    connection: { application_name: "cairn" },
+    // Cairn's queries are short; JIT compiling them (as Postgres does for tables without
+    // statistics) costs far more than it saves.
+    connection: { application_name: "cairn", jit: "off" },
   });
   const db = drizzlePostgres({ client, schema });
   return makeDatabase(db as unknown as Db, "postgres", {
@@ -143,17 +145,23 @@ export function openPostgres(
   });
 }
 
+/** Runs raw SQL on a database or a transaction and returns its rows, on either driver. */
+export async function queryRows<T extends Record<string, unknown>>(
+  db: Db,
+  query: SQL,
+): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown;
+  // postgres.js answers with an array of rows, PGlite with { rows }.
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
 function makeDatabase(
   db: Db,
   driver: Driver,
   ops: { migrate(): Promise<void>; close(): Promise<void> },
 ): Database {
   const latest = latestMigrationMillis();
-  const rows = async <T extends Record<string, unknown>>(query: SQL): Promise<T[]> => {
-    const result = (await db.execute(query)) as unknown;
-    // postgres.js answers with an array of rows, PGlite with { rows }.
-    return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
-  };
+  const rows = <T extends Record<string, unknown>>(query: SQL) => queryRows<T>(db, query);
   let closing: Promise<void> | undefined;
   return {
     db,
