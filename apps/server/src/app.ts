@@ -1,23 +1,30 @@
 // createApp(deps): the HTTP surface of Cairn. No side effects at import; a test builds as many
 // apps as it likes. Routes stay thin: parse, call one core verb, answer.
 
-import { errors } from "@cairn/core";
+import { CollectionRegistry, errors } from "@cairn/core";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
+import { actorMiddleware } from "./http/auth.js";
 import type { AppDeps, AppEnv } from "./http/env.js";
 import { createErrorHandler, errorResponse } from "./http/error-handler.js";
 import { createNotFoundHandler } from "./http/not-found.js";
 import { requestLog } from "./http/request-log.js";
+import { batchRoutes } from "./routes/batch.js";
+import { collectionRoutes } from "./routes/collections.js";
 import { consoleRoutes } from "./routes/console.js";
 import { healthRoutes } from "./routes/health.js";
+import { openApiRoutes } from "./routes/openapi.js";
+import { recordRoutes } from "./routes/records.js";
+import { schemaRoutes } from "./routes/schema.js";
 
 export type { AppDeps, AppEnv };
 
 export function createApp(deps: AppDeps) {
   const { config, database, logger } = deps;
+  const collections = deps.collections ?? new CollectionRegistry(database);
   const app = new Hono<AppEnv>();
 
   app.use(requestId());
@@ -45,7 +52,14 @@ export function createApp(deps: AppDeps) {
     }),
   );
 
+  app.use("/api/*", actorMiddleware(database, collections));
+
   app.route("/api", healthRoutes(database));
+  app.route("/api/collections", collectionRoutes({ database, collections }));
+  app.route("/api/collections", recordRoutes({ database, collections }));
+  app.route("/api", batchRoutes({ database, collections }));
+  app.route("/api/schema", schemaRoutes({ database, collections }));
+  app.route("/api", openApiRoutes({ collections, publicUrl: config.publicUrl }));
   app.route("/_", consoleRoutes(config.consoleDir));
   app.get("/", (c) => c.redirect("/_/"));
 

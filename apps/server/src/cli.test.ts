@@ -1,6 +1,6 @@
 // The `cairn` command as an operator runs it: a real process, signals, exit codes.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -123,6 +123,32 @@ describe("cairn serve", () => {
     const unknown = runCli(["fly"], env);
     expect(await unknown.exit).toBe(2);
     expect(unknown.stderr).toContain('Unknown command "fly"');
+  });
+
+  it("schema plan, apply and export work on the data directly", async () => {
+    const file = join(dataDir, "schema.json");
+    await writeFile(
+      file,
+      JSON.stringify({
+        version: 1,
+        collections: [{ name: "tasks", fields: [{ name: "title", type: "text" }] }],
+      }),
+    );
+    const plan = runCli(["schema", "plan", file], env);
+    expect(await plan.exit, plan.stderr).toBe(0);
+    expect(plan.stdout.join("\n")).toContain('Create collection "tasks"');
+    const apply = runCli(["schema", "apply", file], env);
+    expect(await apply.exit, apply.stderr).toBe(0);
+    const out = join(dataDir, "exported.json");
+    const exported = runCli(["schema", "export", "--out", out], env);
+    expect(await exported.exit, exported.stderr).toBe(0);
+    const document = JSON.parse(await readFile(out, "utf8"));
+    expect(document.collections.map((c: { name: string }) => c.name)).toEqual(["tasks"]);
+
+    await writeFile(file, JSON.stringify({ version: 1, collections: [] }));
+    const destructive = runCli(["schema", "apply", file], env);
+    expect(await destructive.exit).toBe(1);
+    expect(destructive.stderr).toContain("allowDestructive");
   });
 
   it("migrate applies migrations and exits", async () => {

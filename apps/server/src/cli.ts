@@ -1,16 +1,29 @@
 #!/usr/bin/env node
 // The `cairn` command: operator entry point. Reads the environment once, here.
+import { readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
+import {
+  applySchema,
+  CollectionRegistry,
+  createCtx,
+  exportSchema,
+  isCairnError,
+  planSchema,
+} from "@cairn/core";
 import { createDb, DatabaseUnreachableError, DataDirInUseError } from "@cairn/db";
-import { ConfigError, loadConfig } from "./config.js";
+import { type Config, ConfigError, loadConfig } from "./config.js";
 import { createLogger } from "./logger.js";
 import { startServer } from "./server.js";
 
 const usage = `Usage: cairn <command>
 
 Commands:
-  serve     Start the server (default). Applies pending migrations first.
-  migrate   Apply pending database migrations and exit.
+  serve                          Start the server (default). Applies pending migrations first.
+  migrate                        Apply pending database migrations and exit.
+  schema export [--out FILE]     Write every collection as one JSON document (stdout by default).
+  schema plan FILE               Show what applying FILE would change.
+  schema apply FILE [--allow-destructive]
+                                 Make the schema equal to FILE, in one transaction.
 
 Configuration comes from environment variables; see docs/configuration.md.`;
 
@@ -18,7 +31,11 @@ async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { help: { type: "boolean", short: "h" } },
+    options: {
+      help: { type: "boolean", short: "h" },
+      out: { type: "string" },
+      "allow-destructive": { type: "boolean" },
+    },
   });
   const command = positionals[0] ?? "serve";
   if (values.help || command === "help") {
@@ -49,9 +66,73 @@ async function main(argv: string[]): Promise<number> {
       logger.info({ database: database.driver }, "migrations applied");
       return 0;
     }
+    case "schema":
+      return schemaCommand(config, positionals.slice(1), {
+        out: values.out,
+        allowDestructive: values["allow-destructive"] === true,
+      });
     default:
       process.stderr.write(`Unknown command "${command}".\n\n${usage}\n`);
       return 2;
+  }
+}
+
+async function schemaCommand(
+  config: Config,
+  args: string[],
+  options: { out: string | undefined; allowDestructive: boolean },
+): Promise<number> {
+  const [sub, file] = args;
+  if (sub !== "export" && sub !== "plan" && sub !== "apply") {
+    process.stderr.write(`Usage: cairn schema export|plan|apply\n\n${usage}\n`);
+    return 2;
+  }
+  if (sub !== "export" && !file) {
+    process.stderr.write(`cairn schema ${sub} needs a FILE.\n`);
+    return 2;
+  }
+  const database = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    const ctx = createCtx({
+      database,
+      collections: new CollectionRegistry(database),
+      actor: { kind: "superuser", id: "cli", email: "cli" },
+    });
+    if (sub === "export") {
+      const text = `${JSON.stringify(await exportSchema({ ctx }), null, 2)}\n`;
+      if (options.out) await writeFile(options.out, text);
+      else process.stdout.write(text);
+      return 0;
+    }
+    const document = JSON.parse(await readFile(file!, "utf8")) as unknown;
+    const plan =
+      sub === "plan"
+        ? await planSchema({ ctx, input: { document } })
+        : await applySchema({
+            ctx,
+            input: { document, allowDestructive: options.allowDestructive },
+          });
+    if (plan.steps.length === 0) process.stdout.write("The schema already matches.\n");
+    for (const step of plan.steps) {
+      process.stdout.write(`${step.destructive ? "! " : "  "}${step.description}\n`);
+    }
+    if (sub === "plan" && plan.destructive) {
+      process.stdout.write(
+        "\n! marks steps that drop data: apply them with --allow-destructive.\n",
+      );
+    }
+    return 0;
+  } catch (error) {
+    if (isCairnError(error)) {
+      process.stderr.write(`cairn: ${error.message}\n`);
+      for (const [key, problem] of Object.entries(error.fields ?? {})) {
+        process.stderr.write(`  ${key}: ${problem.message}\n`);
+      }
+      return 1;
+    }
+    throw error;
+  } finally {
+    await database.close();
   }
 }
 

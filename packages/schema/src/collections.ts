@@ -28,7 +28,10 @@ export type OnDeleteAction = (typeof onDeleteActions)[number];
 
 const fieldBase = {
   /** Stable id: a rename keeps it, so data follows the field. Generated when omitted. */
-  id: z.string().regex(/^[a-z0-9_]{1,32}$/).optional(),
+  id: z
+    .string()
+    .regex(/^[a-z0-9_]{1,32}$/)
+    .optional(),
   name: identifierSchema,
   /** Must be present (and not empty) on create. */
   required: z.boolean().default(false),
@@ -92,7 +95,10 @@ export const autodateFieldSchema = z.object({
 export const selectFieldSchema = z.object({
   ...fieldBase,
   type: z.literal("select"),
-  default: z.union([z.string(), z.array(z.string())]).nullable().optional(),
+  default: z
+    .union([z.string(), z.array(z.string())])
+    .nullable()
+    .optional(),
   values: z.array(z.string().min(1).max(200)).min(1).max(500),
   multiple: z.boolean().default(false),
   /** With multiple: the most values one record may hold. */
@@ -156,14 +162,23 @@ export type IndexDefinition = z.output<typeof indexSchema>;
 
 /** null: superusers only; "": anyone; otherwise a filter expression. */
 export const ruleSchema = z.string().max(4096).nullable();
-export const ruleNames = ["listRule", "viewRule", "createRule", "updateRule", "deleteRule"] as const;
+export const ruleNames = [
+  "listRule",
+  "viewRule",
+  "createRule",
+  "updateRule",
+  "deleteRule",
+] as const;
 export type RuleName = (typeof ruleNames)[number];
 
 export const collectionTypes = ["base", "auth", "view"] as const;
 export type CollectionType = (typeof collectionTypes)[number];
 
 export const collectionInputSchema = z.object({
-  id: z.string().regex(/^[a-z0-9_]{1,32}$/).optional(),
+  id: z
+    .string()
+    .regex(/^[a-z0-9_]{1,32}$/)
+    .optional(),
   name: identifierSchema,
   type: z.enum(collectionTypes).default("base"),
   fields: z.array(fieldSchema).max(500).default([]),

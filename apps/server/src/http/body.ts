@@ -17,3 +17,12 @@ export async function readJson(c: Context): Promise<unknown> {
     throw errors.invalidJson(`The request body is not valid JSON: ${(error as Error).message}`);
   }
 }
+
+/** A JSON object body (not an array or a scalar). */
+export async function readJsonObject(c: Context): Promise<Record<string, unknown>> {
+  const body = await readJson(c);
+  if (body === null || typeof body !== "object" || Array.isArray(body)) {
+    throw errors.badRequest("The request body must be a JSON object.");
+  }
+  return body as Record<string, unknown>;
+}

@@ -1,3 +1,4 @@
+import type { Actor, CollectionRegistry } from "@cairn/core";
 import type { Database } from "@cairn/db";
 import type { Config } from "../config.js";
 import type { Logger } from "../logger.js";
@@ -7,10 +8,13 @@ export interface AppDeps {
   config: Config;
   database: Database;
   logger: Logger;
+  /** The schema cache; one per process. Created by createApp when not given. */
+  collections?: CollectionRegistry;
 }
 
 export interface AppEnv {
   Variables: {
     requestId: string;
+    actor: Actor;
   };
 }

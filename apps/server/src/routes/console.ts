@@ -29,10 +29,13 @@ export function consoleRoutes(consoleDir: string) {
       );
     }
   });
-  app.use(
-    "/*",
-    serveStatic({ root: consoleDir, rewriteRequestPath: (path) => path.replace(/^\/_/, "") }),
-  );
+  // Without a build there is nothing to serve (and serveStatic would complain at start-up).
+  if (existsSync(consoleDir)) {
+    app.use(
+      "/*",
+      serveStatic({ root: consoleDir, rewriteRequestPath: (path) => path.replace(/^\/_/, "") }),
+    );
+  }
 
   app.get("/*", async (c) => {
     // A missing file (a path with an extension) is a real 404; anything else is a console route.

@@ -1,5 +1,6 @@
 // Builds an app over a test database, with a logger whose lines the test can read.
 import { Writable } from "node:stream";
+import { CollectionRegistry } from "@cairn/core";
 import { type TestDatabase, testDatabase } from "@cairn/db/testing";
 import { createApp } from "../app.js";
 import { type Config, loadConfig } from "../config.js";
@@ -7,6 +8,7 @@ import { createLogger } from "../logger.js";
 
 export interface TestApp {
   app: ReturnType<typeof createApp>;
+  collections: CollectionRegistry;
   database: TestDatabase;
   config: Config;
   /** Every JSON line the app logged, parsed. */
@@ -25,6 +27,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   });
   const logger = createLogger({ logLevel: "info" }, sink);
   const database = await testDatabase();
-  const app = createApp({ config, database, logger });
-  return { app, database, config, logs, close: () => database.close() };
+  const collections = new CollectionRegistry(database);
+  const app = createApp({ config, database, logger, collections });
+  return { app, collections, database, config, logs, close: () => database.close() };
 }

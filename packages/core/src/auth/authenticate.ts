@@ -1,0 +1,62 @@
+// Resolves a bearer token to the actor behind it. Expired or unknown tokens fail closed.
+import { queryRows, schema } from "@cairn/db";
+import { eq, sql } from "drizzle-orm";
+import type { Actor, Ctx } from "../context.js";
+import { errors } from "../errors.js";
+import { rowToRecord } from "../records/record-codec.js";
+import { tableSql } from "../records/record-sql.js";
+import { sessionIdOf, sessionLifetimeMs, sessionRenewWithinMs } from "./session-token.js";
+
+export async function authenticate({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { token: string };
+}): Promise<Actor> {
+  const invalid = () =>
+    errors.unauthorized("The session is invalid or has expired; sign in again.");
+  if (!/^[a-z2-7]{16,64}$/.test(input.token)) throw invalid();
+  const id = sessionIdOf(input.token);
+  const [session] = await ctx.db.select().from(schema.sessions).where(eq(schema.sessions.id, id));
+  const now = ctx.now();
+  if (!session || session.expiresAt <= now) {
+    if (session) await ctx.db.delete(schema.sessions).where(eq(schema.sessions.id, id));
+    throw invalid();
+  }
+  // Sliding expiry; last-used is kept to the minute so reads do not write on every request.
+  const renew = session.expiresAt.getTime() - now.getTime() < sessionRenewWithinMs;
+  if (renew || now.getTime() - session.lastUsed.getTime() > 60_000) {
+    await ctx.db
+      .update(schema.sessions)
+      .set({
+        lastUsed: now,
+        ...(renew ? { expiresAt: new Date(now.getTime() + sessionLifetimeMs) } : {}),
+      })
+      .where(eq(schema.sessions.id, id));
+  }
+
+  if (session.subjectKind === "superuser") {
+    const [superuser] = await ctx.db
+      .select({ id: schema.superusers.id, email: schema.superusers.email })
+      .from(schema.superusers)
+      .where(eq(schema.superusers.id, session.subjectId));
+    if (!superuser) throw invalid();
+    return { kind: "superuser", id: superuser.id, email: superuser.email };
+  }
+  const lookup = await ctx.collections.current(ctx.db);
+  const collection = session.collectionId ? lookup.byId(session.collectionId) : undefined;
+  if (collection?.type !== "auth") throw invalid();
+  const [row] = await queryRows(
+    ctx.db,
+    sql`SELECT * FROM ${tableSql(collection)} WHERE "id" = ${session.subjectId}`,
+  );
+  if (!row) throw invalid();
+  return {
+    kind: "user",
+    id: session.subjectId,
+    collectionId: collection.id,
+    collectionName: collection.name,
+    record: rowToRecord(collection, row),
+  };
+}

@@ -1,0 +1,32 @@
+import { schema } from "@cairn/db";
+import type { Ctx } from "../context.js";
+import { generateSessionToken, sessionIdOf, sessionLifetimeMs } from "./session-token.js";
+
+export type SessionSubject =
+  | { kind: "superuser"; id: string }
+  | { kind: "user"; collectionId: string; id: string };
+
+/** Starts a session and returns its token: the only time the token exists outside the client. */
+export async function createSession({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { subject: SessionSubject; userAgent?: string | undefined; ip?: string | undefined };
+}): Promise<{ token: string; expiresAt: Date }> {
+  const token = generateSessionToken();
+  const now = ctx.now();
+  const expiresAt = new Date(now.getTime() + sessionLifetimeMs);
+  await ctx.db.insert(schema.sessions).values({
+    id: sessionIdOf(token),
+    subjectKind: input.subject.kind,
+    collectionId: input.subject.kind === "user" ? input.subject.collectionId : null,
+    subjectId: input.subject.id,
+    expiresAt,
+    created: now,
+    lastUsed: now,
+    userAgent: input.userAgent?.slice(0, 500) ?? null,
+    ip: input.ip ?? null,
+  });
+  return { token, expiresAt };
+}

@@ -1,0 +1,71 @@
+import { queryRows } from "@cairn/db";
+import { sql } from "drizzle-orm";
+import { type Ctx, withTransaction } from "../context.js";
+import { errors } from "../errors.js";
+import { newRecordId } from "../ids.js";
+import { type ApiRecord, rowToRecord } from "./record-codec.js";
+import { ruleAccess } from "./record-rules.js";
+import { tableSql, valueSql, writeError } from "./record-sql.js";
+import { validateRecordInput } from "./record-validate.js";
+import {
+  type OutputOptions,
+  present,
+  requireWritable,
+  resolveCollection,
+  superusersOnly,
+} from "./record-verbs-shared.js";
+import { autodateValues, checkRelationTargets, ruleHolds, writeBody } from "./record-write.js";
+
+/**
+ * Creates a record. The create rule is checked against the row as inserted, inside the
+ * transaction, so rules may follow its relations; a refusal rolls the insert back (403).
+ */
+export async function createRecord({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: OutputOptions & {
+    collection: string;
+    body: Record<string, unknown>;
+    form?: Record<string, string[]> | undefined;
+  };
+}): Promise<ApiRecord> {
+  const { collection, lookup } = await resolveCollection(ctx, input.collection);
+  requireWritable(collection);
+  const body = writeBody(collection, input);
+  const access = ruleAccess(ctx, collection, lookup, "createRule", body);
+  if (access.kind === "deny") throw superusersOnly(collection, "create");
+  const validated = validateRecordInput(collection, body, {
+    mode: "create",
+    isSuperuser: ctx.actor.kind === "superuser",
+  });
+
+  return withTransaction(ctx, async (tx) => {
+    await checkRelationTargets(tx, collection, lookup, validated);
+    const id = validated.id ?? newRecordId();
+    const values = new Map([
+      ...validated.values,
+      ...autodateValues(collection, "create", tx.now()),
+    ]);
+    const columns = [
+      sql.identifier("id"),
+      ...[...values.keys()].map((f) => sql.identifier(f.name)),
+    ];
+    const params = [sql`${id}`, ...[...values].map(([field, value]) => valueSql(field, value))];
+    let row: Record<string, unknown> | undefined;
+    try {
+      [row] = await queryRows(
+        tx.db,
+        sql`INSERT INTO ${tableSql(collection)} (${sql.join(columns, sql`, `)}) VALUES (${sql.join(params, sql`, `)}) RETURNING *`,
+      );
+    } catch (error) {
+      throw writeError(collection, error);
+    }
+    if (access.kind === "where" && !(await ruleHolds(tx, collection, id, access.condition))) {
+      throw errors.forbidden(`The create rule of "${collection.name}" does not allow this record.`);
+    }
+    const [record] = await present(tx, collection, lookup, [rowToRecord(collection, row!)], input);
+    return record!;
+  });
+}

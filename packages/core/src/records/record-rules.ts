@@ -1,0 +1,87 @@
+// Where the record verbs meet the rule language: a collection's rule or a client's filter and
+// sort, compiled for the current actor and request.
+import type { Collection, RuleName } from "@cairn/schema";
+import type { SQL } from "drizzle-orm";
+import type { CollectionLookup } from "../collections/collection-registry.js";
+import type { Ctx } from "../context.js";
+import {
+  type CompileScope,
+  compileFilter,
+  compileRule,
+  compileSort,
+  parseRule,
+  type RequestInfo,
+} from "../rules/index.js";
+import { recordAlias } from "./record-sql.js";
+
+export type Access = { kind: "allow" } | { kind: "deny" } | { kind: "where"; condition: SQL };
+
+export function requestInfo(ctx: Ctx, body: Record<string, unknown> = {}): RequestInfo {
+  return {
+    auth:
+      ctx.actor.kind === "user"
+        ? { ...ctx.actor.record, collectionName: ctx.actor.collectionName }
+        : null,
+    isSuperuser: ctx.actor.kind === "superuser",
+    body,
+    query: ctx.request.query,
+    headers: ctx.request.headers,
+    method: ctx.request.method,
+  };
+}
+
+function scope(
+  ctx: Ctx,
+  collection: Collection,
+  lookup: CollectionLookup,
+  body?: Record<string, unknown>,
+): CompileScope {
+  return {
+    collection,
+    lookup,
+    alias: recordAlias,
+    request: requestInfo(ctx, body),
+    now: ctx.now(),
+    allowHiddenFields: ctx.actor.kind === "superuser",
+  };
+}
+
+/** null: superusers only; "": anyone; else the rule as a condition on the record. */
+export function ruleAccess(
+  ctx: Ctx,
+  collection: Collection,
+  lookup: CollectionLookup,
+  rule: RuleName,
+  body?: Record<string, unknown>,
+): Access {
+  if (ctx.actor.kind === "superuser") return { kind: "allow" };
+  const text = collection[rule];
+  if (text === null) return { kind: "deny" };
+  if (text.trim() === "") return { kind: "allow" };
+  // Rules may read hidden fields: they are the admin's, not the client's.
+  const condition = compileRule(parseRule(text), {
+    ...scope(ctx, collection, lookup, body),
+    allowHiddenFields: true,
+  });
+  return { kind: "where", condition };
+}
+
+/** A client's `filter`: the rule language without @request, @collection or hidden fields. */
+export function clientFilter(
+  ctx: Ctx,
+  collection: Collection,
+  lookup: CollectionLookup,
+  filter: string | undefined,
+): SQL | undefined {
+  if (filter === undefined || filter.trim() === "") return undefined;
+  return compileFilter(filter, scope(ctx, collection, lookup));
+}
+
+export function clientSort(
+  ctx: Ctx,
+  collection: Collection,
+  lookup: CollectionLookup,
+  sort: string | undefined,
+): SQL[] {
+  return compileSort(sort ?? "", scope(ctx, collection, lookup));
+}

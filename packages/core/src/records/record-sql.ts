@@ -1,0 +1,85 @@
+// SQL pieces shared by the record verbs: the table, values as typed parameters, and mapping
+// database errors on writes to field errors.
+import type { Collection, Field, FieldError } from "@cairn/schema";
+import { type SQL, sql } from "drizzle-orm";
+import { isMultiple } from "../collections/collection-fields.js";
+import { errors } from "../errors.js";
+import { pgErrorOf } from "../sql.js";
+
+export const recordAlias = "r";
+
+export function tableSql(collection: Collection): SQL {
+  return sql`${sql.identifier("public")}.${sql.identifier(collection.name)}`;
+}
+
+/** A list of strings as one parameter: `ARRAY(…)` of text. */
+export function textArraySql(values: string[]): SQL {
+  return sql`ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(values)}::text::jsonb))`;
+}
+
+/**
+ * A value as a parameter. Every value travels as text and is cast in SQL: postgres.js picks a
+ * serialiser from the type Postgres infers for `$n` (so `$1::boolean` would read "true" as
+ * false, and `$1::jsonb` encode JSON twice); `$1::text::…` means the same on both drivers.
+ * Arrays travel as JSON.
+ */
+export function valueSql(field: Field, value: unknown): SQL {
+  if (value === null || value === undefined) return sql`NULL`;
+  if (isMultiple(field)) return textArraySql(value as string[]);
+  switch (field.type) {
+    case "json":
+      return sql`${JSON.stringify(value)}::text::jsonb`;
+    case "date":
+    case "autodate":
+      return sql`${String(value)}::text::timestamptz`;
+    case "number":
+      return sql`${String(value)}::text::double precision`;
+    case "bool":
+      return sql`${value ? "true" : "false"}::text::boolean`;
+    default:
+      return sql`${String(value)}::text`;
+  }
+}
+
+/** Turns a constraint violation on write into the field error a client can act on. */
+export function writeError(collection: Collection, error: unknown): unknown {
+  const pg = pgErrorOf(error);
+  if (!pg) return error;
+  const fieldOf = (constraint: string | undefined): Field | undefined => {
+    if (!constraint) return undefined;
+    if (constraint.endsWith("_pkey")) return collection.fields.find((f) => f.name === "id");
+    const id =
+      /^(?:uq|rx)_[a-z0-9]+_(.+)$/.exec(constraint)?.[1] ??
+      /^(?:fk|ck|mrel)_(.+)$/.exec(constraint)?.[1];
+    return collection.fields.find((f) => f.id === id);
+  };
+  const field = fieldOf(pg.constraint);
+  const fail = (code: string, message: string) => {
+    const fields: Record<string, FieldError> = {};
+    fields[field?.name ?? "body"] = { code, message };
+    return errors.validation(fields);
+  };
+  switch (pg.code) {
+    case "23505":
+      if (!field && pg.constraint?.startsWith("ix_")) {
+        return errors.validation({
+          body: { code: "not_unique", message: "Another record already has these values." },
+        });
+      }
+      return fail("not_unique", "Another record already has this value.");
+    case "23503":
+      return fail("relation_not_found", "No such related record.");
+    case "23502":
+      return fail("required", "Cannot be empty.");
+    case "23514":
+      return fail("invalid", "The value is not allowed by the field's options.");
+    case "22001":
+    case "22003":
+    case "22007":
+    case "22008":
+    case "22P02":
+      return fail("invalid", "The value does not fit the field.");
+    default:
+      return error;
+  }
+}

@@ -1,0 +1,86 @@
+import { queryRows } from "@cairn/db";
+import { sql } from "drizzle-orm";
+import { type Ctx, withTransaction } from "../context.js";
+import { errors } from "../errors.js";
+import { type ApiRecord, rowToRecord } from "./record-codec.js";
+import { ruleAccess } from "./record-rules.js";
+import { recordAlias, tableSql, valueSql, writeError } from "./record-sql.js";
+import { validateRecordInput } from "./record-validate.js";
+import {
+  type OutputOptions,
+  present,
+  requireWritable,
+  resolveCollection,
+  superusersOnly,
+} from "./record-verbs-shared.js";
+import { autodateValues, checkRelationTargets, ruleHolds, writeBody } from "./record-write.js";
+
+/**
+ * Updates a record (PATCH semantics). The update rule is checked against the record as it is,
+ * with the new values as @request.body (a record the rule hides answers 404), and again
+ * against the record as it becomes (403 and nothing written when it fails).
+ */
+export async function updateRecord({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: OutputOptions & {
+    collection: string;
+    id: string;
+    body: Record<string, unknown>;
+    form?: Record<string, string[]> | undefined;
+  };
+}): Promise<ApiRecord> {
+  const { collection, lookup } = await resolveCollection(ctx, input.collection);
+  requireWritable(collection);
+  const body = writeBody(collection, input);
+  const access = ruleAccess(ctx, collection, lookup, "updateRule", body);
+  if (access.kind === "deny") throw superusersOnly(collection, "update");
+  const r = sql.identifier(recordAlias);
+
+  return withTransaction(ctx, async (tx) => {
+    const condition = access.kind === "where" ? sql` AND (${access.condition})` : sql``;
+    const [current] = await queryRows(
+      tx.db,
+      sql`SELECT ${r}.* FROM ${tableSql(collection)} AS ${r} WHERE ${r}."id" = ${input.id}${condition} FOR UPDATE OF ${r}`,
+    );
+    if (!current) throw errors.notFound(`No "${collection.name}" record "${input.id}".`);
+    const existing = rowToRecord(collection, current);
+    const validated = validateRecordInput(collection, body, {
+      mode: "update",
+      existing,
+      isSuperuser: ctx.actor.kind === "superuser",
+    });
+    await checkRelationTargets(tx, collection, lookup, validated);
+    const values = new Map([
+      ...validated.values,
+      ...autodateValues(collection, "update", tx.now()),
+    ]);
+    const sets = [
+      ...[...values].map(
+        ([field, value]) => sql`${sql.identifier(field.name)} = ${valueSql(field, value)}`,
+      ),
+      ...[...validated.increments].map(
+        ([field, by]) =>
+          sql`${sql.identifier(field.name)} = coalesce(${sql.identifier(field.name)}, 0) + ${by}::double precision`,
+      ),
+    ];
+    let row: Record<string, unknown> | undefined;
+    try {
+      [row] = await queryRows(
+        tx.db,
+        sql`UPDATE ${tableSql(collection)} SET ${sql.join(sets, sql`, `)} WHERE "id" = ${input.id} RETURNING *`,
+      );
+    } catch (error) {
+      throw writeError(collection, error);
+    }
+    // The rule must hold for the record as it becomes, too: an update cannot move a record
+    // out of the caller's reach (hand it to another owner, say).
+    if (access.kind === "where" && !(await ruleHolds(tx, collection, input.id, access.condition))) {
+      throw errors.forbidden(`The update rule of "${collection.name}" does not allow this change.`);
+    }
+    const [record] = await present(tx, collection, lookup, [rowToRecord(collection, row!)], input);
+    return record!;
+  });
+}
