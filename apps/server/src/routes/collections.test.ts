@@ -153,6 +153,23 @@ describe("creating a collection", () => {
     expect(taken.body.error.fields.name.code).toBe("not_unique");
   });
 
+  it("refuses defaults the field itself would not accept", async () => {
+    const response = await call("POST", "/api/collections", {
+      name: "defaults",
+      fields: [
+        { name: "status", type: "select", values: ["a", "b"], default: "c" },
+        { name: "title", type: "text", max: 3, default: "too long" },
+        { name: "score", type: "number", integer: true, default: 1.5 },
+      ],
+    });
+    expect(response.status).toBe(400);
+    expect(Object.keys(response.body.error.fields).sort()).toEqual([
+      "fields.0.default",
+      "fields.1.default",
+      "fields.2.default",
+    ]);
+  });
+
   it("refuses invalid rules with their position", async () => {
     const response = await call("POST", "/api/collections", {
       name: "ruled",

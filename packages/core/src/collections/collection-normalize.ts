@@ -6,9 +6,9 @@ import {
   collectionInputSchema,
   type Field,
   type FieldError,
-  fieldSchema,
 } from "@cairn/schema";
 import { errors } from "../errors.js";
+import { validateValue } from "../records/record-validate.js";
 import { newCollectionId, newFieldId } from "../ids.js";
 import { authSystemFieldNames, systemFieldNames, systemFields } from "./collection-fields.js";
 import type { CollectionLookup } from "./collection-registry.js";
@@ -141,7 +141,7 @@ export function normalizeCollection(input: unknown, options: NormalizeOptions): 
         "Single and multiple cannot be switched on an existing field.",
       );
     }
-    checkFieldOptions(field, key, problem, lookup, value.type === "view");
+    checkFieldOptions(field, key, problem);
     if (field.type === "relation") {
       const target = lookup.byId(field.collection) ?? lookup.byName(field.collection);
       const selfTarget =
@@ -222,8 +222,6 @@ function checkFieldOptions(
   field: Field,
   key: string,
   problem: (key: string, code: string, message: string) => void,
-  lookup: CollectionLookup,
-  isView: boolean,
 ) {
   const range = (min: unknown, max: unknown) => {
     if (typeof min === "number" && typeof max === "number" && min > max) {
@@ -281,10 +279,8 @@ function checkFieldOptions(
   ) {
     problem(`${key}.onDelete`, "invalid", 'onDelete "setNull" needs a nullable field.');
   }
-  if (!isView && "default" in field && field.default !== undefined && field.default !== null) {
-    const result = fieldSchema.safeParse(field);
-    if (!result.success)
-      problem(`${key}.default`, "invalid", "The default does not fit the field.");
+  if ("default" in field && field.default !== undefined && field.default !== null) {
+    // A default must be a value the field itself would accept.
+    validateValue(field, field.default, `${key}.default`, problem);
   }
-  void lookup;
 }
