@@ -13,14 +13,37 @@ export type Actor =
       collectionName: string;
       /** The user's record in API form (every field, hidden ones included). */
       record: Record<string, unknown>;
+      /** The session the request came with (sign-out ends it). */
+      sessionId?: string | undefined;
+      /** The superuser who opened this session as the user, when impersonating. */
+      impersonator?: string | undefined;
+    }
+  | {
+      kind: "apiKey";
+      id: string;
+      name: string;
+      /** "full", "read", "<collection>:read", "<collection>:write". */
+      scopes: string[];
     };
 
 /** What the current request carries that rules may read as @request.*. */
 export interface RequestContext {
   method: string;
   query: Record<string, string>;
+  /** Lower-case names with `-` written `_`; never authorization or cookie. */
   headers: Record<string, string>;
+  /** The client's address, as the transport determined it. */
+  ip?: string | undefined;
 }
+
+/** The slice of a logger the domain uses (pino's shape). */
+export interface Log {
+  info(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+  error(fields: Record<string, unknown>, message: string): void;
+}
+
+const silent: Log = { info() {}, warn() {}, error() {} };
 
 export interface Ctx {
   database: Database;
@@ -31,12 +54,35 @@ export interface Ctx {
   collections: CollectionRegistry;
   request: RequestContext;
   now(): Date;
+  log: Log;
+  /** The server's own base URL (for links when no app URL is set). */
+  baseUrl: string;
   /** Runs after the outermost transaction commits (cache invalidation, notifications). */
   afterCommit(task: () => void): void;
 }
 
 export function isSuperuser(ctx: Pick<Ctx, "actor">): boolean {
   return ctx.actor.kind === "superuser";
+}
+
+/**
+ * Whether the actor passes the rules of a collection for reads or writes: superusers always,
+ * API keys when a scope grants it ("full", "read", "<collection>:read", "<collection>:write").
+ */
+export function isPrivileged(
+  ctx: Pick<Ctx, "actor">,
+  collection: string,
+  op: "read" | "write",
+): boolean {
+  const actor = ctx.actor;
+  if (actor.kind === "superuser") return true;
+  if (actor.kind !== "apiKey") return false;
+  return actor.scopes.some(
+    (scope) =>
+      scope === "full" ||
+      (op === "read" && (scope === "read" || scope === `${collection}:read`)) ||
+      scope === `${collection}:write`,
+  );
 }
 
 /**
@@ -64,6 +110,8 @@ export interface CreateCtxOptions {
   actor?: Actor;
   request?: Partial<RequestContext>;
   now?: () => Date;
+  log?: Log;
+  baseUrl?: string;
 }
 
 export function createCtx(options: CreateCtxOptions): Ctx {
@@ -77,8 +125,11 @@ export function createCtx(options: CreateCtxOptions): Ctx {
       method: options.request?.method ?? "GET",
       query: options.request?.query ?? {},
       headers: options.request?.headers ?? {},
+      ip: options.request?.ip,
     },
     now: options.now ?? (() => new Date()),
+    log: options.log ?? silent,
+    baseUrl: options.baseUrl ?? "http://localhost:8090",
     afterCommit: (task) => task(),
   };
 }

@@ -174,6 +174,25 @@ export type RuleName = (typeof ruleNames)[number];
 export const collectionTypes = ["base", "auth", "view"] as const;
 export type CollectionType = (typeof collectionTypes)[number];
 
+/** How the users of an auth collection may sign in, and what their sessions are like. */
+export const authOptionsSchema = z.object({
+  /** Sign-up and sign-in with email and password. */
+  password: z.boolean().default(true),
+  /** One-time codes and magic links by email. */
+  otp: z.boolean().default(false),
+  /** OAuth2 providers configured in the settings. */
+  oauth2: z.boolean().default(false),
+  /** Guest users without email, upgradable to full accounts later. */
+  anonymous: z.boolean().default(false),
+  minPasswordLength: z.number().int().min(6).max(256).default(8),
+  /** Sign-in needs an email whose address was verified. */
+  requireVerifiedEmail: z.boolean().default(false),
+  /** "required": every user must use an authenticator app (TOTP) to sign in. */
+  mfa: z.enum(["optional", "required"]).default("optional"),
+  sessionLifetimeSeconds: z.number().int().min(300).max(31_536_000).default(2_592_000),
+});
+export type AuthOptions = z.output<typeof authOptionsSchema>;
+
 export const collectionInputSchema = z.object({
   id: z
     .string()
@@ -190,6 +209,8 @@ export const collectionInputSchema = z.object({
   deleteRule: ruleSchema.default(null),
   /** View collections: the SELECT that defines them. */
   viewQuery: z.string().max(20_000).optional(),
+  /** Auth collections: sign-in methods and session options. */
+  auth: authOptionsSchema.optional(),
 });
 export type CollectionInput = z.input<typeof collectionInputSchema>;
 
@@ -206,6 +227,8 @@ export interface Collection {
   updateRule: string | null;
   deleteRule: string | null;
   viewQuery?: string | undefined;
+  /** Auth collections only. */
+  auth?: AuthOptions | undefined;
   created: string;
   updated: string;
 }

@@ -5,6 +5,8 @@ import type { Actor, Ctx } from "../context.js";
 import { errors } from "../errors.js";
 import { rowToRecord } from "../records/record-codec.js";
 import { tableSql } from "../records/record-sql.js";
+import { apiKeyPrefix } from "./api-key-token.js";
+import { audit } from "./audit.js";
 import { sessionIdOf, sessionLifetimeMs, sessionRenewWithinMs } from "./session-token.js";
 
 export async function authenticate({
@@ -16,6 +18,7 @@ export async function authenticate({
 }): Promise<Actor> {
   const invalid = () =>
     errors.unauthorized("The session is invalid or has expired; sign in again.");
+  if (input.token.startsWith(apiKeyPrefix)) return authenticateApiKey(ctx, input.token);
   if (!/^[a-z2-7]{16,64}$/.test(input.token)) throw invalid();
   const id = sessionIdOf(input.token);
   const [session] = await ctx.db.select().from(schema.sessions).where(eq(schema.sessions.id, id));
@@ -58,5 +61,30 @@ export async function authenticate({
     collectionId: collection.id,
     collectionName: collection.name,
     record: rowToRecord(collection, row),
+    sessionId: session.id,
+    impersonator: session.impersonator ?? undefined,
   };
+}
+
+async function authenticateApiKey(ctx: Ctx, token: string): Promise<Actor> {
+  const invalid = () => errors.unauthorized("The API key is invalid, revoked or expired.");
+  if (token.length > 200) throw invalid();
+  const [key] = await ctx.db
+    .select()
+    .from(schema.apiKeys)
+    .where(eq(schema.apiKeys.secretHash, sessionIdOf(token)));
+  const now = ctx.now();
+  if (!key || key.revokedAt || (key.expiresAt && key.expiresAt <= now)) throw invalid();
+  const actor: Actor = {
+    kind: "apiKey",
+    id: key.id,
+    name: key.name,
+    scopes: key.scopes as string[],
+  };
+  // Last use (and its audit entry) to the minute: a busy key must not write on every request.
+  if (!key.lastUsed || now.getTime() - key.lastUsed.getTime() > 60_000) {
+    await ctx.db.update(schema.apiKeys).set({ lastUsed: now }).where(eq(schema.apiKeys.id, key.id));
+    await audit({ ...ctx, actor }, { action: "api_key.used", detail: { name: key.name } });
+  }
+  return actor;
 }

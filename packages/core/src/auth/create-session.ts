@@ -12,11 +12,19 @@ export async function createSession({
   input,
 }: {
   ctx: Ctx;
-  input: { subject: SessionSubject; userAgent?: string | undefined; ip?: string | undefined };
+  input: {
+    subject: SessionSubject;
+    /** Default 30 days; auth collections set their own. */
+    lifetimeMs?: number | undefined;
+    userAgent?: string | undefined;
+    ip?: string | undefined;
+    /** The superuser opening this session as the user. */
+    impersonator?: string | undefined;
+  };
 }): Promise<{ token: string; expiresAt: Date }> {
   const token = generateSessionToken();
   const now = ctx.now();
-  const expiresAt = new Date(now.getTime() + sessionLifetimeMs);
+  const expiresAt = new Date(now.getTime() + (input.lifetimeMs ?? sessionLifetimeMs));
   await ctx.db.insert(schema.sessions).values({
     id: sessionIdOf(token),
     subjectKind: input.subject.kind,
@@ -27,6 +35,7 @@ export async function createSession({
     lastUsed: now,
     userAgent: input.userAgent?.slice(0, 500) ?? null,
     ip: input.ip ?? null,
+    impersonator: input.impersonator ?? null,
   });
   return { token, expiresAt };
 }

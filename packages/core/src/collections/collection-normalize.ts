@@ -2,14 +2,15 @@
 // ids kept or assigned, relation targets resolved to ids, every option checked. All problems
 // are reported at once as field errors keyed by their path in the input ("fields.2.max").
 import {
+  authOptionsSchema,
   type Collection,
   collectionInputSchema,
   type Field,
   type FieldError,
 } from "@cairn/schema";
 import { errors } from "../errors.js";
-import { validateValue } from "../records/record-validate.js";
 import { newCollectionId, newFieldId } from "../ids.js";
+import { validateValue } from "../records/record-validate.js";
 import { authSystemFieldNames, systemFieldNames, systemFields } from "./collection-fields.js";
 import type { CollectionLookup } from "./collection-registry.js";
 import { checkViewQuery } from "./collection-view.js";
@@ -192,6 +193,9 @@ export function normalizeCollection(input: unknown, options: NormalizeOptions): 
   } else if (value.viewQuery !== undefined) {
     problem("viewQuery", "invalid", "Only view collections have a query.");
   }
+  if (value.auth !== undefined && value.type !== "auth") {
+    problem("auth", "invalid", "Only auth collections have auth options.");
+  }
 
   if (Object.keys(problems).length > 0) throw errors.validation(problems);
 
@@ -213,6 +217,7 @@ export function normalizeCollection(input: unknown, options: NormalizeOptions): 
     updateRule: value.updateRule,
     deleteRule: value.deleteRule,
     ...(value.type === "view" ? { viewQuery: value.viewQuery } : {}),
+    ...(value.type === "auth" ? { auth: value.auth ?? authOptionsSchema.parse({}) } : {}),
     created: existing?.created ?? stamp,
     updated: stamp,
   };

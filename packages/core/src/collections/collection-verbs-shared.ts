@@ -6,8 +6,11 @@ import { type CollectionLookup, readSchema } from "./collection-registry.js";
 export function requireSuperuser(ctx: Ctx): void {
   if (ctx.actor.kind === "anonymous")
     throw errors.unauthorized("Sign in as a superuser to manage collections.");
-  if (ctx.actor.kind !== "superuser")
+  // API keys with the "full" scope manage the schema too.
+  if (ctx.actor.kind === "apiKey" && ctx.actor.scopes.includes("full")) return;
+  if (ctx.actor.kind !== "superuser") {
     throw errors.forbidden("Only superusers can manage collections.");
+  }
 }
 
 /**

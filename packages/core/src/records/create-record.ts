@@ -1,6 +1,7 @@
 import { queryRows } from "@cairn/db";
 import { sql } from "drizzle-orm";
-import { type Ctx, withTransaction } from "../context.js";
+import { hashPassword } from "../auth/passwords.js";
+import { type Ctx, isPrivileged, withTransaction } from "../context.js";
 import { errors } from "../errors.js";
 import { newRecordId } from "../ids.js";
 import { type ApiRecord, rowToRecord } from "./record-codec.js";
@@ -12,7 +13,6 @@ import {
   present,
   requireWritable,
   resolveCollection,
-  superusersOnly,
 } from "./record-verbs-shared.js";
 import { autodateValues, checkRelationTargets, ruleHolds, writeBody } from "./record-write.js";
 
@@ -35,10 +35,10 @@ export async function createRecord({
   requireWritable(collection);
   const body = writeBody(collection, input);
   const access = ruleAccess(ctx, collection, lookup, "createRule", body);
-  if (access.kind === "deny") throw superusersOnly(collection, "create");
+  if (access.kind === "deny") throw errors.forbidden(access.message);
   const validated = validateRecordInput(collection, body, {
     mode: "create",
-    isSuperuser: ctx.actor.kind === "superuser",
+    isSuperuser: isPrivileged(ctx, collection.name, "write"),
   });
 
   return withTransaction(ctx, async (tx) => {
@@ -48,6 +48,10 @@ export async function createRecord({
       ...validated.values,
       ...autodateValues(collection, "create", tx.now()),
     ]);
+    if (validated.password !== undefined) {
+      const passwordField = collection.fields.find((f) => f.name === "password")!;
+      values.set(passwordField, await hashPassword(validated.password));
+    }
     const columns = [
       sql.identifier("id"),
       ...[...values.keys()].map((f) => sql.identifier(f.name)),

@@ -5,7 +5,7 @@ import { errors } from "../errors.js";
 import { pgErrorOf } from "../sql.js";
 import { ruleAccess } from "./record-rules.js";
 import { recordAlias, tableSql } from "./record-sql.js";
-import { requireWritable, resolveCollection, superusersOnly } from "./record-verbs-shared.js";
+import { requireWritable, resolveCollection } from "./record-verbs-shared.js";
 
 /**
  * Deletes a record the delete rule allows (404 otherwise). Relations pointing at it follow
@@ -21,7 +21,7 @@ export async function deleteRecord({
   const { collection, lookup } = await resolveCollection(ctx, input.collection);
   requireWritable(collection);
   const access = ruleAccess(ctx, collection, lookup, "deleteRule");
-  if (access.kind === "deny") throw superusersOnly(collection, "delete");
+  if (access.kind === "deny") throw errors.forbidden(access.message);
   const r = sql.identifier(recordAlias);
   const condition = access.kind === "where" ? sql` AND (${access.condition})` : sql``;
   await withTransaction(ctx, async (tx) => {

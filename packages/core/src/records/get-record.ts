@@ -5,13 +5,7 @@ import { errors } from "../errors.js";
 import { type ApiRecord, rowToRecord } from "./record-codec.js";
 import { ruleAccess } from "./record-rules.js";
 import { recordAlias, tableSql } from "./record-sql.js";
-import {
-  type OutputOptions,
-  present,
-  readAs,
-  resolveCollection,
-  superusersOnly,
-} from "./record-verbs-shared.js";
+import { type OutputOptions, present, readAs, resolveCollection } from "./record-verbs-shared.js";
 
 /** One record, if the view rule lets the actor see it; 404 otherwise (no existence leak). */
 export async function getRecord({
@@ -23,7 +17,7 @@ export async function getRecord({
 }): Promise<ApiRecord> {
   const { collection, lookup } = await resolveCollection(ctx, input.collection);
   const access = ruleAccess(ctx, collection, lookup, "viewRule");
-  if (access.kind === "deny") throw superusersOnly(collection, "view");
+  if (access.kind === "deny") throw errors.forbidden(access.message);
   const r = sql.identifier(recordAlias);
   const condition = access.kind === "where" ? sql` AND (${access.condition})` : sql``;
   return readAs(ctx, collection, async (ctx) => {

@@ -8,13 +8,7 @@ import { type ApiRecord, rowToRecord } from "./record-codec.js";
 import { afterCursor, type CursorKey, cursorKeys, nextCursor } from "./record-cursor.js";
 import { type Access, clientFilter, clientSort, ruleAccess } from "./record-rules.js";
 import { recordAlias, tableSql } from "./record-sql.js";
-import {
-  type OutputOptions,
-  present,
-  readAs,
-  resolveCollection,
-  superusersOnly,
-} from "./record-verbs-shared.js";
+import { type OutputOptions, present, readAs, resolveCollection } from "./record-verbs-shared.js";
 
 export const defaultPerPage = 30;
 export const maxPerPage = 500;
@@ -106,7 +100,7 @@ export async function listRecords({
 }): Promise<RecordPage> {
   const { collection, lookup } = await resolveCollection(ctx, input.collection);
   const access = ruleAccess(ctx, collection, lookup, "listRule");
-  if (access.kind === "deny") throw superusersOnly(collection, "list");
+  if (access.kind === "deny") throw errors.forbidden(access.message);
   const query = buildListQuery(ctx, collection, lookup, access, input);
   const { page, perPage, keys } = query;
 

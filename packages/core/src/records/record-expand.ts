@@ -6,7 +6,7 @@ import { queryRows } from "@cairn/db";
 import type { Collection, Field } from "@cairn/schema";
 import { type SQL, sql } from "drizzle-orm";
 import type { CollectionLookup } from "../collections/collection-registry.js";
-import type { Ctx } from "../context.js";
+import { type Ctx, isPrivileged } from "../context.js";
 import { errors } from "../errors.js";
 import { type ApiRecord, presentRecord, rowToRecord } from "./record-codec.js";
 import { type PathTree, parsePathTree } from "./record-paths.js";
@@ -119,7 +119,7 @@ function setExpand(record: ApiRecord, key: string, value: unknown) {
 
 function present(ctx: Ctx, collection: Collection, record: ApiRecord): ApiRecord {
   return presentRecord(collection, record, {
-    isSuperuser: ctx.actor.kind === "superuser",
+    isSuperuser: isPrivileged(ctx, collection.name, "write"),
     viewerId: ctx.actor.kind === "user" ? ctx.actor.id : undefined,
   });
 }

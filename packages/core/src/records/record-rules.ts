@@ -3,7 +3,7 @@
 import type { Collection, RuleName } from "@cairn/schema";
 import type { SQL } from "drizzle-orm";
 import type { CollectionLookup } from "../collections/collection-registry.js";
-import type { Ctx } from "../context.js";
+import { type Ctx, isPrivileged } from "../context.js";
 import {
   type CompileScope,
   compileFilter,
@@ -14,7 +14,25 @@ import {
 } from "../rules/index.js";
 import { recordAlias } from "./record-sql.js";
 
-export type Access = { kind: "allow" } | { kind: "deny" } | { kind: "where"; condition: SQL };
+export type Access =
+  | { kind: "allow" }
+  | { kind: "deny"; message: string }
+  | { kind: "where"; condition: SQL };
+
+const ruleOps: Record<RuleName, "read" | "write"> = {
+  listRule: "read",
+  viewRule: "read",
+  createRule: "write",
+  updateRule: "write",
+  deleteRule: "write",
+};
+const ruleVerbs: Record<RuleName, string> = {
+  listRule: "list",
+  viewRule: "view",
+  createRule: "create",
+  updateRule: "update",
+  deleteRule: "delete",
+};
 
 export function requestInfo(ctx: Ctx, body: Record<string, unknown> = {}): RequestInfo {
   return {
@@ -22,7 +40,7 @@ export function requestInfo(ctx: Ctx, body: Record<string, unknown> = {}): Reque
       ctx.actor.kind === "user"
         ? { ...ctx.actor.record, collectionName: ctx.actor.collectionName }
         : null,
-    isSuperuser: ctx.actor.kind === "superuser",
+    isSuperuser: isPrivileged(ctx, "", "read") || ctx.actor.kind === "superuser",
     body,
     query: ctx.request.query,
     headers: ctx.request.headers,
@@ -42,7 +60,7 @@ function scope(
     alias: recordAlias,
     request: requestInfo(ctx, body),
     now: ctx.now(),
-    allowHiddenFields: ctx.actor.kind === "superuser",
+    allowHiddenFields: isPrivileged(ctx, collection.name, "read"),
   };
 }
 
@@ -54,9 +72,17 @@ export function ruleAccess(
   rule: RuleName,
   body?: Record<string, unknown>,
 ): Access {
-  if (ctx.actor.kind === "superuser") return { kind: "allow" };
+  if (isPrivileged(ctx, collection.name, ruleOps[rule])) return { kind: "allow" };
+  const verb = ruleVerbs[rule];
+  if (ctx.actor.kind === "apiKey") {
+    return {
+      kind: "deny",
+      message: `This API key has no scope to ${verb} "${collection.name}" records.`,
+    };
+  }
   const text = collection[rule];
-  if (text === null) return { kind: "deny" };
+  if (text === null)
+    return { kind: "deny", message: `Only superusers can ${verb} "${collection.name}" records.` };
   if (text.trim() === "") return { kind: "allow" };
   // Rules may read hidden fields: they are the admin's, not the client's.
   const condition = compileRule(parseRule(text), {

@@ -2,6 +2,7 @@
 // codes. Also applies the update modifiers: "tags+" / "+tags" (append / prepend), "tags-"
 // (remove) on multi-valued fields and "views+" / "views-" (increment / decrement) on numbers.
 import type { Collection, Field, FieldError } from "@cairn/schema";
+import { maxPasswordLength } from "../auth/passwords.js";
 import { isMultiple } from "../collections/collection-fields.js";
 import { errors } from "../errors.js";
 import { recordIdPattern } from "../ids.js";
@@ -9,6 +10,10 @@ import { recordIdPattern } from "../ids.js";
 export interface ValidatedInput {
   /** Column values to write, in API form (dates as ISO strings, arrays as arrays). */
   values: Map<Field, unknown>;
+  /** Auth collections: a new password, to be hashed before it is written. */
+  password?: string;
+  /** Auth collections: the current password, which a user changing theirs must give. */
+  oldPassword?: string;
   /** Numeric increments to apply in SQL (`col = col + n`), so concurrent updates add up. */
   increments: Map<Field, number>;
 }
@@ -163,6 +168,8 @@ export function validateValue(
 }
 
 const writableSystemFields = new Set(["email", "emailVisibility", "verified"]);
+/** Auth fields only the privileged may set directly (users go through the auth flows). */
+const privilegedAuthFields = new Set(["verified"]);
 
 /**
  * Validates a create or update body against the collection. `existing` is the current record
@@ -173,6 +180,9 @@ export function validateRecordInput(
   body: Record<string, unknown>,
   options: { mode: "create" | "update"; existing?: Record<string, unknown>; isSuperuser: boolean },
 ): ValidatedInput & { id?: string } {
+  const isAuth = collection.type === "auth";
+  let password: string | undefined;
+  let oldPassword: string | undefined;
   const problems: Record<string, FieldError> = {};
   const problem: Problem = (key, code, message) => {
     problems[key] ??= { code, message };
@@ -183,6 +193,18 @@ export function validateRecordInput(
   let id: string | undefined;
 
   for (const [rawKey, value] of Object.entries(body)) {
+    if (isAuth && (rawKey === "password" || rawKey === "oldPassword")) {
+      const min = rawKey === "password" ? (collection.auth?.minPasswordLength ?? 8) : 1;
+      if (typeof value !== "string") problem(rawKey, "invalid_type", "Must be a string.");
+      else if ([...value].length < min)
+        problem(rawKey, "too_short", `Must be at least ${min} characters.`);
+      else if (value.length > maxPasswordLength) {
+        problem(rawKey, "too_long", `Must be at most ${maxPasswordLength} characters.`);
+      } else if (rawKey === "password") password = value;
+      else if (options.mode === "update") oldPassword = value;
+      else problem(rawKey, "unknown_field", "oldPassword goes with an update.");
+      continue;
+    }
     const match = /^(\+)?([A-Za-z][A-Za-z0-9_]*)([+-])?$/.exec(rawKey);
     const field = match ? byName.get(match[2]!) : undefined;
     if (!match || !field) {
@@ -190,6 +212,18 @@ export function validateRecordInput(
       continue;
     }
     const [, prepend, name, suffix] = match;
+    if (isAuth && privilegedAuthFields.has(field.name) && !options.isSuperuser) {
+      problem(rawKey, "read_only", `Only superusers set "${field.name}".`);
+      continue;
+    }
+    if (isAuth && field.name === "email" && options.mode === "update" && !options.isSuperuser) {
+      problem(
+        rawKey,
+        "read_only",
+        "Change the email with the email change flow, which confirms the new address.",
+      );
+      continue;
+    }
     if (field.system && !writableSystemFields.has(field.name)) {
       if (field.name === "id" && options.mode === "create" && !prepend && !suffix) {
         if (typeof value !== "string" || !recordIdPattern.test(value)) {
@@ -232,7 +266,13 @@ export function validateRecordInput(
     }
   }
   if (Object.keys(problems).length > 0) throw errors.validation(problems);
-  return { values, increments, ...(id ? { id } : {}) };
+  return {
+    values,
+    increments,
+    ...(id ? { id } : {}),
+    ...(password !== undefined ? { password } : {}),
+    ...(oldPassword !== undefined ? { oldPassword } : {}),
+  };
 }
 
 function applyModifier(

@@ -2,7 +2,7 @@ import type { Collection } from "@cairn/schema";
 import { sql } from "drizzle-orm";
 import type { CollectionLookup } from "../collections/collection-registry.js";
 import { asViewReader } from "../collections/collection-view.js";
-import { type Ctx, withTransaction } from "../context.js";
+import { type Ctx, isPrivileged, withTransaction } from "../context.js";
 import { errors } from "../errors.js";
 import { type ApiRecord, presentRecord } from "./record-codec.js";
 import { expandRecords, parseExpand } from "./record-expand.js";
@@ -40,10 +40,6 @@ export function requireWritable(collection: Collection): void {
     throw errors.badRequest(`"${collection.name}" is a view collection and is read-only.`);
 }
 
-export function superusersOnly(collection: Collection, action: string) {
-  return errors.forbidden(`Only superusers can ${action} "${collection.name}" records.`);
-}
-
 export interface OutputOptions {
   expand?: string | undefined;
   fields?: string | undefined;
@@ -60,7 +56,7 @@ export async function present(
   const fields = parseFields(options.fields);
   const expand = parseExpand(options.expand);
   if (expand) await expandRecords(ctx, collection, lookup, records, expand);
-  const isSuperuser = ctx.actor.kind === "superuser";
+  const isSuperuser = isPrivileged(ctx, collection.name, "read");
   const viewerId = ctx.actor.kind === "user" ? ctx.actor.id : undefined;
   return records.map(
     (record) =>

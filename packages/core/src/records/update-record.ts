@@ -1,6 +1,9 @@
 import { queryRows } from "@cairn/db";
 import { sql } from "drizzle-orm";
-import { type Ctx, withTransaction } from "../context.js";
+import { audit } from "../auth/audit.js";
+import { hashPassword, verifyPassword } from "../auth/passwords.js";
+import { revokeSessionsOf } from "../auth/revoke-sessions.js";
+import { type Ctx, isPrivileged, withTransaction } from "../context.js";
 import { errors } from "../errors.js";
 import { type ApiRecord, rowToRecord } from "./record-codec.js";
 import { ruleAccess } from "./record-rules.js";
@@ -11,7 +14,6 @@ import {
   present,
   requireWritable,
   resolveCollection,
-  superusersOnly,
 } from "./record-verbs-shared.js";
 import { autodateValues, checkRelationTargets, ruleHolds, writeBody } from "./record-write.js";
 
@@ -36,7 +38,7 @@ export async function updateRecord({
   requireWritable(collection);
   const body = writeBody(collection, input);
   const access = ruleAccess(ctx, collection, lookup, "updateRule", body);
-  if (access.kind === "deny") throw superusersOnly(collection, "update");
+  if (access.kind === "deny") throw errors.forbidden(access.message);
   const r = sql.identifier(recordAlias);
 
   return withTransaction(ctx, async (tx) => {
@@ -50,9 +52,25 @@ export async function updateRecord({
     const validated = validateRecordInput(collection, body, {
       mode: "update",
       existing,
-      isSuperuser: ctx.actor.kind === "superuser",
+      isSuperuser: isPrivileged(ctx, collection.name, "write"),
     });
     await checkRelationTargets(tx, collection, lookup, validated);
+    const passwordField = collection.fields.find((f) => f.name === "password");
+    if (validated.password !== undefined && passwordField) {
+      // Anyone but a superuser (or a write-scoped API key) must know the current password.
+      if (!isPrivileged(ctx, collection.name, "write")) {
+        const known = await verifyPassword(
+          current.password as string | null,
+          validated.oldPassword ?? "",
+        );
+        if (!known) {
+          throw errors.validation({
+            oldPassword: { code: "invalid", message: "The current password is not right." },
+          });
+        }
+      }
+      validated.values.set(passwordField, await hashPassword(validated.password));
+    }
     const values = new Map([
       ...validated.values,
       ...autodateValues(collection, "update", tx.now()),
@@ -74,6 +92,17 @@ export async function updateRecord({
       );
     } catch (error) {
       throw writeError(collection, error);
+    }
+    if (validated.password !== undefined && passwordField) {
+      // A new password ends every other session of the user.
+      const keep =
+        ctx.actor.kind === "user" && ctx.actor.id === input.id ? ctx.actor.sessionId : undefined;
+      await revokeSessionsOf(tx, { kind: "user", collectionId: collection.id, id: input.id }, keep);
+      await audit(tx, {
+        action: "auth.password_changed",
+        collectionId: collection.id,
+        subjectId: input.id,
+      });
     }
     // The rule must hold for the record as it becomes, too: an update cannot move a record
     // out of the caller's reach (hand it to another owner, say).

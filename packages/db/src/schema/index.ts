@@ -1,5 +1,12 @@
+export { apiKeys } from "./api-keys.js";
+export { auditLog } from "./audit-log.js";
+export { authTokens } from "./auth-tokens.js";
 export { cairn } from "./cairn.js";
 export { collections } from "./collections.js";
+export { mailbox } from "./mailbox.js";
+export { mfaFactors, mfaRecoveryCodes } from "./mfa.js";
+export { oauthAccounts } from "./oauth-accounts.js";
+export { rateLimits } from "./rate-limits.js";
 export { schemaHistory } from "./schema-history.js";
 export { sessions } from "./sessions.js";
 export { settings } from "./settings.js";

@@ -18,6 +18,8 @@ export const sessions = cairn.table(
     lastUsed: timestamp("last_used", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
     userAgent: text("user_agent"),
     ip: text("ip"),
+    /** Set when a superuser opened this session as the user (impersonation). */
+    impersonator: text("impersonator"),
   },
   (table) => [index("sessions_subject_idx").on(table.subjectKind, table.subjectId)],
 );
