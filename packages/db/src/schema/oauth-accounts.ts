@@ -12,6 +12,10 @@ export const oauthAccounts = cairn.table(
     created: timestamp("created", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
   (table) => [
-    uniqueIndex("oauth_accounts_identity_idx").on(table.collectionId, table.provider, table.providerUserId),
+    uniqueIndex("oauth_accounts_identity_idx").on(
+      table.collectionId,
+      table.provider,
+      table.providerUserId,
+    ),
   ],
 );
