@@ -8,6 +8,10 @@ import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { actorMiddleware } from "./http/auth.js";
+import type { CtxDeps } from "./http/ctx.js";
+import { authRoutes } from "./routes/auth.js";
+import { oauth2Routes } from "./routes/auth-oauth2.js";
+import { otpMfaRoutes } from "./routes/auth-otp-mfa.js";
 import type { AppDeps, AppEnv } from "./http/env.js";
 import { createErrorHandler, errorResponse } from "./http/error-handler.js";
 import { createNotFoundHandler } from "./http/not-found.js";
@@ -25,6 +29,13 @@ export type { AppDeps, AppEnv };
 export function createApp(deps: AppDeps) {
   const { config, database, logger } = deps;
   const collections = deps.collections ?? new CollectionRegistry(database);
+  const ctxDeps: CtxDeps = {
+    database,
+    collections,
+    log: logger,
+    baseUrl: config.publicUrl ?? `http://localhost:${config.port}`,
+    trustProxy: config.trustProxy,
+  };
   const app = new Hono<AppEnv>();
 
   app.use(requestId());
@@ -55,10 +66,13 @@ export function createApp(deps: AppDeps) {
   app.use("/api/*", actorMiddleware(database, collections));
 
   app.route("/api", healthRoutes(database));
-  app.route("/api/collections", collectionRoutes({ database, collections }));
-  app.route("/api/collections", recordRoutes({ database, collections }));
-  app.route("/api", batchRoutes({ database, collections }));
-  app.route("/api/schema", schemaRoutes({ database, collections }));
+  app.route("/api/collections", collectionRoutes(ctxDeps));
+  app.route("/api/collections", recordRoutes(ctxDeps));
+  app.route("/api/collections", authRoutes(ctxDeps));
+  app.route("/api/collections", oauth2Routes(ctxDeps));
+  app.route("/api/collections", otpMfaRoutes(ctxDeps));
+  app.route("/api", batchRoutes(ctxDeps));
+  app.route("/api/schema", schemaRoutes(ctxDeps));
   app.route("/api", openApiRoutes({ collections, publicUrl: config.publicUrl }));
   app.route("/_", consoleRoutes(config.consoleDir));
   app.get("/", (c) => c.redirect("/_/"));

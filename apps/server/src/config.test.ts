@@ -15,6 +15,7 @@ describe("loadConfig", () => {
       corsOrigins: ["*"],
       bodyLimit: 10 * 1024 * 1024,
       shutdownTimeoutMs: 10_000,
+      trustProxy: false,
     });
     expect(config.consoleDir).toMatch(/apps\/console\/dist$/);
   });
@@ -30,6 +31,7 @@ describe("loadConfig", () => {
       CAIRN_CORS_ORIGINS: "https://app.example.com, https://admin.example.com",
       CAIRN_BODY_LIMIT: "512kb",
       CAIRN_SHUTDOWN_TIMEOUT_MS: "2500",
+      CAIRN_TRUST_PROXY: "true",
       CAIRN_CONSOLE_DIR: "/srv/console",
     });
     expect(config).toEqual({
@@ -42,6 +44,7 @@ describe("loadConfig", () => {
       corsOrigins: ["https://app.example.com", "https://admin.example.com"],
       bodyLimit: 512 * 1024,
       shutdownTimeoutMs: 2500,
+      trustProxy: true,
       consoleDir: "/srv/console",
     });
   });

@@ -50,6 +50,10 @@ const envSchema = z.object({
       return bytes;
     }),
   CAIRN_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  CAIRN_TRUST_PROXY: z
+    .enum(["true", "false", "1", "0", ""])
+    .default("false")
+    .transform((value) => value === "true" || value === "1"),
   CAIRN_CONSOLE_DIR: optionalString,
 });
 
@@ -63,6 +67,8 @@ export interface Config {
   corsOrigins: string[];
   bodyLimit: number;
   shutdownTimeoutMs: number;
+  /** Behind a reverse proxy: take the client's address from X-Forwarded-For. */
+  trustProxy: boolean;
   /** The built console (index.html and assets); served at /_/. */
   consoleDir: string;
 }
@@ -97,6 +103,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       .filter(Boolean),
     bodyLimit: e.CAIRN_BODY_LIMIT,
     shutdownTimeoutMs: e.CAIRN_SHUTDOWN_TIMEOUT_MS,
+    trustProxy: e.CAIRN_TRUST_PROXY,
     consoleDir: resolve(e.CAIRN_CONSOLE_DIR ?? defaultConsoleDir),
   };
 }

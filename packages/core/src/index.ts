@@ -19,6 +19,7 @@ export {
 export { createSession, type SessionSubject } from "./auth/create-session.js";
 export { hashPassword, verifyPassword } from "./auth/passwords.js";
 export { consumeRateLimit, RateLimitedError } from "./auth/rate-limit.js";
+export { checkRedirectUrl } from "./auth/redirect-url.js";
 export { revokeSessionsOf } from "./auth/revoke-sessions.js";
 export { applySchema } from "./collections/apply-schema.js";
 export { type CollectionLookup, CollectionRegistry } from "./collections/collection-registry.js";

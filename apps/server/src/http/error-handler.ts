@@ -37,7 +37,10 @@ function fromHttpException(error: HTTPException): CairnError {
 
 export function createErrorHandler(logger: Logger) {
   return (error: Error, c: Context<AppEnv>) => {
-    if (isCairnError(error) && error.code !== "INTERNAL") return errorResponse(c, error);
+    if (isCairnError(error) && error.code !== "INTERNAL") {
+      const retryAfter = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+      return errorResponse(c, error, typeof retryAfter === "number" ? { "Retry-After": String(retryAfter) } : undefined);
+    }
     if (error instanceof HTTPException && error.status < 500) {
       return errorResponse(c, fromHttpException(error));
     }

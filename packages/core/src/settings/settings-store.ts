@@ -9,6 +9,11 @@ export const appSettingsSchema = z.object({
   name: z.string().min(1).max(100).default("Cairn"),
   /** Where the app lives: links in mails point there. Empty: the server's own URL. */
   url: z.union([z.url({ protocol: /^https?$/ }), z.literal("")]).default(""),
+  /**
+   * Where auth flows may send users back to (OAuth2 and magic links), as URL prefixes, e.g.
+   * "https://app.example.com/" or "myapp://auth". The app URL is always allowed.
+   */
+  redirectUrls: z.array(z.string().min(1).max(500)).max(50).default([]),
 });
 
 export const smtpSettingsSchema = z.object({
