@@ -9,13 +9,15 @@ import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { actorMiddleware } from "./http/auth.js";
 import type { CtxDeps } from "./http/ctx.js";
-import { authRoutes } from "./routes/auth.js";
-import { oauth2Routes } from "./routes/auth-oauth2.js";
-import { otpMfaRoutes } from "./routes/auth-otp-mfa.js";
 import type { AppDeps, AppEnv } from "./http/env.js";
 import { createErrorHandler, errorResponse } from "./http/error-handler.js";
 import { createNotFoundHandler } from "./http/not-found.js";
 import { requestLog } from "./http/request-log.js";
+import { adminRoutes } from "./routes/admin.js";
+import { authRoutes } from "./routes/auth.js";
+import { oauth2Routes } from "./routes/auth-oauth2.js";
+import { otpMfaRoutes } from "./routes/auth-otp-mfa.js";
+import { authPageRoutes } from "./routes/auth-pages.js";
 import { batchRoutes } from "./routes/batch.js";
 import { collectionRoutes } from "./routes/collections.js";
 import { consoleRoutes } from "./routes/console.js";
@@ -23,6 +25,8 @@ import { healthRoutes } from "./routes/health.js";
 import { openApiRoutes } from "./routes/openapi.js";
 import { recordRoutes } from "./routes/records.js";
 import { schemaRoutes } from "./routes/schema.js";
+import { oauth2SettingsRoutes } from "./routes/settings-oauth2.js";
+import { superuserRoutes } from "./routes/superusers.js";
 
 export type { AppDeps, AppEnv };
 
@@ -35,6 +39,7 @@ export function createApp(deps: AppDeps) {
     log: logger,
     baseUrl: config.publicUrl ?? `http://localhost:${config.port}`,
     trustProxy: config.trustProxy,
+    authRateLimit: config.authRateLimit,
   };
   const app = new Hono<AppEnv>();
 
@@ -56,6 +61,13 @@ export function createApp(deps: AppDeps) {
     }),
   );
   app.use(
+    "/_/auth/*",
+    bodyLimit({
+      maxSize: 16 * 1024,
+      onError: (c) => errorResponse(c, errors.payloadTooLarge(16 * 1024)),
+    }),
+  );
+  app.use(
     "/api/*",
     bodyLimit({
       maxSize: config.bodyLimit,
@@ -63,7 +75,7 @@ export function createApp(deps: AppDeps) {
     }),
   );
 
-  app.use("/api/*", actorMiddleware(database, collections));
+  app.use("/api/*", actorMiddleware(database, collections, { publicUrl: config.publicUrl }));
 
   app.route("/api", healthRoutes(database));
   app.route("/api/collections", collectionRoutes(ctxDeps));
@@ -71,9 +83,14 @@ export function createApp(deps: AppDeps) {
   app.route("/api/collections", authRoutes(ctxDeps));
   app.route("/api/collections", oauth2Routes(ctxDeps));
   app.route("/api/collections", otpMfaRoutes(ctxDeps));
+  app.route("/api/superusers", superuserRoutes(ctxDeps));
+  app.route("/api", adminRoutes(ctxDeps));
+  app.route("/api/settings", oauth2SettingsRoutes(ctxDeps));
   app.route("/api", batchRoutes(ctxDeps));
   app.route("/api/schema", schemaRoutes(ctxDeps));
   app.route("/api", openApiRoutes({ collections, publicUrl: config.publicUrl }));
+  // Before the console's catch-all: the pages auth mails link to.
+  app.route("/_", authPageRoutes(ctxDeps));
   app.route("/_", consoleRoutes(config.consoleDir));
   app.get("/", (c) => c.redirect("/_/"));
 

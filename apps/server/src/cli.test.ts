@@ -48,7 +48,10 @@ function runCli(args: string[], env: Record<string, string>): Run {
 async function untilReady(run: Run): Promise<{ url: string; startupMs: number }> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    const line = run.stdout.map((l) => JSON.parse(l)).find((l) => l.msg === "cairn is ready");
+    const line = run.stdout
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l))
+      .find((l) => l.msg === "cairn is ready");
     if (line) return line;
     if (run.child.exitCode !== null) throw new Error(`exited early: ${run.stderr}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -97,6 +100,11 @@ describe("cairn serve", () => {
         `Data directory "${dataDir}" is in use by another Cairn process (pid ${first.child.pid})`,
       );
     }
+
+    // First run: a setup link for the first superuser, on stderr.
+    expect(first.stderr).toMatch(
+      /Create the first superuser: http:\/\/[^\s]+\/_\/setup\?token=[a-z2-7]+/,
+    );
 
     first.child.kill("SIGTERM");
     expect(await first.exit).toBe(0);
@@ -149,6 +157,25 @@ describe("cairn serve", () => {
     const destructive = runCli(["schema", "apply", file], env);
     expect(await destructive.exit).toBe(1);
     expect(destructive.stderr).toContain("allowDestructive");
+  });
+
+  it("superuser create, list and delete", async () => {
+    const noPassword = runCli(["superuser", "create", "ops@example.com"], env);
+    expect(await noPassword.exit).toBe(2);
+    const created = runCli(
+      ["superuser", "create", "ops@example.com", "--password", "a long admin password"],
+      env,
+    );
+    expect(await created.exit, created.stderr).toBe(0);
+    const weak = runCli(["superuser", "create", "b@example.com", "--password", "short"], env);
+    expect(await weak.exit).toBe(1);
+    expect(weak.stderr).toContain("password:");
+    const list = runCli(["superuser", "list"], env);
+    expect(await list.exit).toBe(0);
+    expect(list.stdout.join("\n")).toContain("ops@example.com");
+    const last = runCli(["superuser", "delete", "ops@example.com"], env);
+    expect(await last.exit).toBe(1);
+    expect(last.stderr).toContain("last superuser");
   });
 
   it("migrate applies migrations and exits", async () => {

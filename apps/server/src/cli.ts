@@ -6,8 +6,11 @@ import {
   applySchema,
   CollectionRegistry,
   createCtx,
+  createSuperuser,
+  deleteSuperuser,
   exportSchema,
   isCairnError,
+  listSuperusers,
   planSchema,
 } from "@cairn/core";
 import { createDb, DatabaseUnreachableError, DataDirInUseError } from "@cairn/db";
@@ -20,6 +23,10 @@ const usage = `Usage: cairn <command>
 Commands:
   serve                          Start the server (default). Applies pending migrations first.
   migrate                        Apply pending database migrations and exit.
+  superuser create EMAIL [--password PASSWORD]
+                                 Add a superuser (password also from CAIRN_SUPERUSER_PASSWORD).
+  superuser list                 List superusers.
+  superuser delete EMAIL         Remove a superuser (never the last one).
   schema export [--out FILE]     Write every collection as one JSON document (stdout by default).
   schema plan FILE               Show what applying FILE would change.
   schema apply FILE [--allow-destructive]
@@ -34,6 +41,7 @@ async function main(argv: string[]): Promise<number> {
     options: {
       help: { type: "boolean", short: "h" },
       out: { type: "string" },
+      password: { type: "string" },
       "allow-destructive": { type: "boolean" },
     },
   });
@@ -66,6 +74,12 @@ async function main(argv: string[]): Promise<number> {
       logger.info({ database: database.driver }, "migrations applied");
       return 0;
     }
+    case "superuser":
+      return superuserCommand(
+        config,
+        positionals.slice(1),
+        values.password ?? process.env.CAIRN_SUPERUSER_PASSWORD,
+      );
     case "schema":
       return schemaCommand(config, positionals.slice(1), {
         out: values.out,
@@ -74,6 +88,68 @@ async function main(argv: string[]): Promise<number> {
     default:
       process.stderr.write(`Unknown command "${command}".\n\n${usage}\n`);
       return 2;
+  }
+}
+
+async function superuserCommand(
+  config: Config,
+  args: string[],
+  password: string | undefined,
+): Promise<number> {
+  const [sub, email] = args;
+  if (sub !== "create" && sub !== "list" && sub !== "delete") {
+    process.stderr.write(`Usage: cairn superuser create|list|delete\n\n${usage}\n`);
+    return 2;
+  }
+  if (sub !== "list" && !email) {
+    process.stderr.write(`cairn superuser ${sub} needs an EMAIL.\n`);
+    return 2;
+  }
+  const database = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    const ctx = createCtx({
+      database,
+      collections: new CollectionRegistry(database),
+      actor: { kind: "superuser", id: "cli", email: "cli" },
+    });
+    if (sub === "list") {
+      for (const superuser of await listSuperusers({ ctx })) {
+        process.stdout.write(`${superuser.email}\t${superuser.created}\n`);
+      }
+      return 0;
+    }
+    if (sub === "delete") {
+      const match = (await listSuperusers({ ctx })).find(
+        (s) => s.email.toLowerCase() === email!.toLowerCase(),
+      );
+      if (!match) {
+        process.stderr.write(`cairn: no superuser ${email}\n`);
+        return 1;
+      }
+      await deleteSuperuser({ ctx, input: { id: match.id } });
+      process.stdout.write(`Removed superuser ${match.email}\n`);
+      return 0;
+    }
+    if (!password) {
+      process.stderr.write(
+        "cairn: give the password with --password or CAIRN_SUPERUSER_PASSWORD.\n",
+      );
+      return 2;
+    }
+    const created = await createSuperuser({ ctx, input: { email, password } });
+    process.stdout.write(`Created superuser ${created.email}\n`);
+    return 0;
+  } catch (error) {
+    if (isCairnError(error)) {
+      process.stderr.write(`cairn: ${error.message}\n`);
+      for (const [key, problem] of Object.entries(error.fields ?? {})) {
+        process.stderr.write(`  ${key}: ${problem.message}\n`);
+      }
+      return 1;
+    }
+    throw error;
+  } finally {
+    await database.close();
   }
 }
 

@@ -16,6 +16,7 @@ describe("loadConfig", () => {
       bodyLimit: 10 * 1024 * 1024,
       shutdownTimeoutMs: 10_000,
       trustProxy: false,
+      authRateLimit: 30,
     });
     expect(config.consoleDir).toMatch(/apps\/console\/dist$/);
   });
@@ -32,6 +33,7 @@ describe("loadConfig", () => {
       CAIRN_BODY_LIMIT: "512kb",
       CAIRN_SHUTDOWN_TIMEOUT_MS: "2500",
       CAIRN_TRUST_PROXY: "true",
+      CAIRN_AUTH_RATE_LIMIT: "100",
       CAIRN_CONSOLE_DIR: "/srv/console",
     });
     expect(config).toEqual({
@@ -45,6 +47,7 @@ describe("loadConfig", () => {
       bodyLimit: 512 * 1024,
       shutdownTimeoutMs: 2500,
       trustProxy: true,
+      authRateLimit: 100,
       consoleDir: "/srv/console",
     });
   });

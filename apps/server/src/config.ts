@@ -50,6 +50,7 @@ const envSchema = z.object({
       return bytes;
     }),
   CAIRN_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  CAIRN_AUTH_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
   CAIRN_TRUST_PROXY: z
     .enum(["true", "false", "1", "0", ""])
     .default("false")
@@ -69,6 +70,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Behind a reverse proxy: take the client's address from X-Forwarded-For. */
   trustProxy: boolean;
+  /** Auth requests (POST) per client IP per minute, on every replica together. */
+  authRateLimit: number;
   /** The built console (index.html and assets); served at /_/. */
   consoleDir: string;
 }
@@ -104,6 +107,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     bodyLimit: e.CAIRN_BODY_LIMIT,
     shutdownTimeoutMs: e.CAIRN_SHUTDOWN_TIMEOUT_MS,
     trustProxy: e.CAIRN_TRUST_PROXY,
+    authRateLimit: e.CAIRN_AUTH_RATE_LIMIT,
     consoleDir: resolve(e.CAIRN_CONSOLE_DIR ?? defaultConsoleDir),
   };
 }

@@ -1,5 +1,6 @@
 // Boots a Cairn server: database (migrated), app, HTTP listener, and an orderly stop.
 import type { AddressInfo } from "node:net";
+import { CollectionRegistry, createCtx, issueSetupLink } from "@cairn/core";
 import { createDb, type Database } from "@cairn/db";
 import type { ServerType } from "@hono/node-server";
 import { serve } from "@hono/node-server";
@@ -44,6 +45,23 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     },
     "cairn is ready",
   );
+
+  // First run: whoever can read this server's output may create the first superuser.
+  const setupLink = await issueSetupLink(
+    createCtx({
+      database,
+      collections: new CollectionRegistry(database),
+      baseUrl: config.publicUrl ?? url,
+    }),
+  );
+  if (setupLink) {
+    logger.warn(
+      {},
+      "no superuser yet: open the setup link printed below (valid 24 h), or run `cairn superuser create`",
+    );
+    // On stderr, as text: it is for the operator's eyes, not for the JSON log stream.
+    process.stderr.write(`\n  Create the first superuser: ${setupLink}\n\n`);
+  }
 
   let stopping: Promise<void> | undefined;
   const stop = () => {

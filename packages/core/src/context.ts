@@ -5,7 +5,7 @@ import type { CollectionRegistry } from "./collections/collection-registry.js";
 
 export type Actor =
   | { kind: "anonymous" }
-  | { kind: "superuser"; id: string; email: string }
+  | { kind: "superuser"; id: string; email: string; sessionId?: string | undefined }
   | {
       kind: "user";
       id: string;

@@ -1,3 +1,7 @@
+export type { ApiKeyInfo } from "./api-keys/api-key-shared.js";
+export { createApiKey } from "./api-keys/create-api-key.js";
+export { listApiKeys } from "./api-keys/list-api-keys.js";
+export { revokeApiKey } from "./api-keys/revoke-api-key.js";
 export { type AuditAction, audit } from "./auth/audit.js";
 export {
   authOptionsOf,
@@ -7,6 +11,7 @@ export {
   resolveAuthCollection,
   type UserRow,
 } from "./auth/auth-collection.js";
+export { type AuthMethods, getAuthMethods } from "./auth/auth-methods.js";
 export { consumeAuthToken, issueAuthToken } from "./auth/auth-token-store.js";
 export { authenticate } from "./auth/authenticate.js";
 export {
@@ -16,11 +21,31 @@ export {
   type SignInResult,
   startSession,
 } from "./auth/complete-sign-in.js";
+export { confirmEmailChange } from "./auth/confirm-email-change.js";
+export { confirmPasswordReset } from "./auth/confirm-password-reset.js";
+export { confirmVerification } from "./auth/confirm-verification.js";
 export { createSession, type SessionSubject } from "./auth/create-session.js";
+export { requireUser } from "./auth/current-user.js";
+export { getMe } from "./auth/get-me.js";
+export { impersonate } from "./auth/impersonate.js";
+export { listSessions, type SessionInfo } from "./auth/list-sessions.js";
+export * from "./auth/mfa/index.js";
+export * from "./auth/oauth2/index.js";
+export * from "./auth/otp/index.js";
 export { hashPassword, verifyPassword } from "./auth/passwords.js";
 export { consumeRateLimit, RateLimitedError } from "./auth/rate-limit.js";
 export { checkRedirectUrl } from "./auth/redirect-url.js";
+export { refreshSession } from "./auth/refresh-session.js";
+export { requestEmailChange } from "./auth/request-email-change.js";
+export { requestPasswordReset } from "./auth/request-password-reset.js";
+export { requestVerification } from "./auth/request-verification.js";
+export { revokeSession } from "./auth/revoke-session.js";
 export { revokeSessionsOf } from "./auth/revoke-sessions.js";
+export { signInAnonymously } from "./auth/sign-in-anonymously.js";
+export { signInWithPassword } from "./auth/sign-in-with-password.js";
+export { signOut } from "./auth/sign-out.js";
+export { type SignUpResult, signUp } from "./auth/sign-up.js";
+export { upgradeAnonymous } from "./auth/upgrade-anonymous.js";
 export { applySchema } from "./collections/apply-schema.js";
 export { type CollectionLookup, CollectionRegistry } from "./collections/collection-registry.js";
 export { createCollection } from "./collections/create-collection.js";
@@ -62,6 +87,12 @@ export {
   runBatch,
 } from "./records/run-batch.js";
 export { updateRecord } from "./records/update-record.js";
+export { clearMailbox } from "./settings/clear-mailbox.js";
+export { getSettings } from "./settings/get-settings.js";
+export { listAuditLog } from "./settings/list-audit-log.js";
+export { listMailbox } from "./settings/list-mailbox.js";
+export { sendTestMail } from "./settings/send-test-mail.js";
+export { maskedSecret } from "./settings/settings-shared.js";
 export {
   getSetting,
   putSetting,
@@ -69,3 +100,13 @@ export {
   type SettingValue,
   settingSchemas,
 } from "./settings/settings-store.js";
+export { testSmtp } from "./settings/test-smtp.js";
+export { updateSettings } from "./settings/update-settings.js";
+export { createSuperuser } from "./superusers/create-superuser.js";
+export { deleteSuperuser } from "./superusers/delete-superuser.js";
+export { listSuperusers } from "./superusers/list-superusers.js";
+export { setupFirstSuperuser } from "./superusers/setup-first-superuser.js";
+export { signInSuperuser } from "./superusers/sign-in-superuser.js";
+export { signOutSuperuser } from "./superusers/sign-out-superuser.js";
+export { hasSuperusers, issueSetupLink } from "./superusers/superuser-setup.js";
+export type { SuperuserInfo } from "./superusers/superuser-shared.js";

@@ -12,6 +12,8 @@ export interface CtxDeps {
   baseUrl?: string | undefined;
   /** Whether X-Forwarded-For names the client (behind a trusted proxy). */
   trustProxy?: boolean | undefined;
+  /** Auth requests per client IP per minute. */
+  authRateLimit?: number | undefined;
 }
 
 /** The client's address: the socket's peer, or the first X-Forwarded-For hop behind a proxy. */

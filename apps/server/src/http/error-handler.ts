@@ -39,7 +39,11 @@ export function createErrorHandler(logger: Logger) {
   return (error: Error, c: Context<AppEnv>) => {
     if (isCairnError(error) && error.code !== "INTERNAL") {
       const retryAfter = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
-      return errorResponse(c, error, typeof retryAfter === "number" ? { "Retry-After": String(retryAfter) } : undefined);
+      return errorResponse(
+        c,
+        error,
+        typeof retryAfter === "number" ? { "Retry-After": String(retryAfter) } : undefined,
+      );
     }
     if (error instanceof HTTPException && error.status < 500) {
       return errorResponse(c, fromHttpException(error));

@@ -17,7 +17,12 @@ export interface TestApp {
 }
 
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const config = loadConfig({ CAIRN_DATA_DIR: "/nonexistent", ...env });
+  // A generous auth rate limit: every request of a test shares one unknown client address.
+  const config = loadConfig({
+    CAIRN_DATA_DIR: "/nonexistent",
+    CAIRN_AUTH_RATE_LIMIT: "10000",
+    ...env,
+  });
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {

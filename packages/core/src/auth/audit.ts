@@ -13,6 +13,7 @@ export type AuditAction =
   | "auth.mfa_enabled"
   | "auth.mfa_disabled"
   | "auth.mfa_reset"
+  | "auth.mfa_recovery_codes_regenerated"
   | "auth.locked_out"
   | "auth.sessions_revoked"
   | "auth.impersonated"

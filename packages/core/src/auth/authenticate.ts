@@ -7,7 +7,8 @@ import { rowToRecord } from "../records/record-codec.js";
 import { tableSql } from "../records/record-sql.js";
 import { apiKeyPrefix } from "./api-key-token.js";
 import { audit } from "./audit.js";
-import { sessionIdOf, sessionLifetimeMs, sessionRenewWithinMs } from "./session-token.js";
+import { authOptionsOf } from "./auth-collection.js";
+import { sessionIdOf, sessionLifetimeMs } from "./session-token.js";
 
 export async function authenticate({
   ctx,
@@ -27,15 +28,19 @@ export async function authenticate({
     if (session) await ctx.db.delete(schema.sessions).where(eq(schema.sessions.id, id));
     throw invalid();
   }
-  // Sliding expiry; last-used is kept to the minute so reads do not write on every request.
-  const renew = session.expiresAt.getTime() - now.getTime() < sessionRenewWithinMs;
+  // Sliding expiry (not for impersonation sessions, which end when they end); last-used is
+  // kept to the minute so reads do not write on every request.
+  let lifetimeMs = sessionLifetimeMs;
+  if (session.subjectKind === "user" && session.collectionId) {
+    const owner = (await ctx.collections.current(ctx.db)).byId(session.collectionId);
+    if (owner) lifetimeMs = authOptionsOf(owner).sessionLifetimeSeconds * 1000;
+  }
+  const renew =
+    !session.impersonator && session.expiresAt.getTime() - now.getTime() < lifetimeMs / 2;
   if (renew || now.getTime() - session.lastUsed.getTime() > 60_000) {
     await ctx.db
       .update(schema.sessions)
-      .set({
-        lastUsed: now,
-        ...(renew ? { expiresAt: new Date(now.getTime() + sessionLifetimeMs) } : {}),
-      })
+      .set({ lastUsed: now, ...(renew ? { expiresAt: new Date(now.getTime() + lifetimeMs) } : {}) })
       .where(eq(schema.sessions.id, id));
   }
 
@@ -45,7 +50,7 @@ export async function authenticate({
       .from(schema.superusers)
       .where(eq(schema.superusers.id, session.subjectId));
     if (!superuser) throw invalid();
-    return { kind: "superuser", id: superuser.id, email: superuser.email };
+    return { kind: "superuser", id: superuser.id, email: superuser.email, sessionId: session.id };
   }
   const lookup = await ctx.collections.current(ctx.db);
   const collection = session.collectionId ? lookup.byId(session.collectionId) : undefined;

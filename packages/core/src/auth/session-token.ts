@@ -13,5 +13,3 @@ export function sessionIdOf(token: string): string {
 }
 
 export const sessionLifetimeMs = 30 * 24 * 60 * 60 * 1000;
-/** A session used in its second half is extended to a full lifetime again. */
-export const sessionRenewWithinMs = sessionLifetimeMs / 2;

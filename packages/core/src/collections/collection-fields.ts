@@ -43,12 +43,13 @@ export function systemFields(type: CollectionType): Field[] {
   if (type !== "auth") return base;
   return [
     ...base,
+    // Nullable: guests (anonymous users) have no email until they upgrade.
     systemField({
       id: "email",
       name: "email",
       type: "email",
       unique: true,
-      required: true,
+      nullable: true,
     } as Field),
     systemField({
       id: "emailVisibility",

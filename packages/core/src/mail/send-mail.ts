@@ -64,7 +64,12 @@ export async function deliver(
   }
 }
 
-/** Base of the links in mails: the app's URL when set, else this server's. */
+/** This server's own URL: links to the pages Cairn serves itself (/_/auth/…). */
+export function cairnUrl(ctx: Ctx): string {
+  return ctx.baseUrl.replace(/\/+$/, "");
+}
+
+/** Base of links into the app: the app's URL when set, else this server's. */
 export async function linkBase(ctx: Ctx): Promise<string> {
   const app = await getSetting(ctx, "app");
   return (app.url || ctx.baseUrl).replace(/\/+$/, "");

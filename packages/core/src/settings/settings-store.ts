@@ -35,10 +35,66 @@ export const mailTemplateSchema = z.object({
 });
 export const mailTemplatesSettingsSchema = z.record(z.string(), mailTemplateSchema).default({});
 
+// OAuth2 providers (auth/oauth2). Secrets live here and are masked by every read the API
+// offers. Only the generic "oidc" provider has configurable endpoints: the named ones always
+// talk to their vendor, so no setting can point them elsewhere.
+const oauth2Url = z.union([z.url({ protocol: /^https?$/ }), z.literal("")]).default("");
+const oauth2ClientFields = {
+  enabled: z.boolean().default(false),
+  clientId: z.string().trim().max(500).default(""),
+  clientSecret: z.string().max(10_000).default(""),
+};
+const oauth2ClientSchema = z.object(oauth2ClientFields);
+export const oauth2SettingsSchema = z.object({
+  google: oauth2ClientSchema.prefault({}),
+  github: oauth2ClientSchema.prefault({}),
+  apple: z
+    .object({
+      enabled: z.boolean().default(false),
+      /** The Services ID (e.g. com.example.web), not the App ID. */
+      clientId: z.string().trim().max(500).default(""),
+      teamId: z.string().trim().max(100).default(""),
+      keyId: z.string().trim().max(100).default(""),
+      /** The .p8 key (PKCS#8 PEM) that signs Apple's client secret; a secret. */
+      privateKey: z.string().max(10_000).default(""),
+    })
+    .prefault({}),
+  microsoft: z
+    .object({
+      ...oauth2ClientFields,
+      /** "common", "organizations", "consumers", a tenant id or a tenant domain. */
+      tenant: z
+        .string()
+        .trim()
+        .regex(/^[A-Za-z0-9.-]{1,100}$/)
+        .default("common"),
+    })
+    .prefault({}),
+  discord: oauth2ClientSchema.prefault({}),
+  gitlab: oauth2ClientSchema.prefault({}),
+  facebook: oauth2ClientSchema.prefault({}),
+  oidc: z
+    .object({
+      ...oauth2ClientFields,
+      /** The name sign-in screens show. */
+      displayName: z.string().trim().min(1).max(100).default("OpenID Connect"),
+      /** When set, an ID token must come from this issuer. */
+      issuer: oauth2Url,
+      authorizationUrl: oauth2Url,
+      tokenUrl: oauth2Url,
+      /** Empty: the profile is read from the ID token. */
+      userinfoUrl: oauth2Url,
+      scopes: z.string().trim().max(500).default("openid email profile"),
+      pkce: z.boolean().default(true),
+    })
+    .prefault({}),
+});
+
 export const settingSchemas = {
   app: appSettingsSchema,
   smtp: smtpSettingsSchema,
   mailTemplates: mailTemplatesSettingsSchema,
+  oauth2: oauth2SettingsSchema,
 } as const;
 export type SettingKey = keyof typeof settingSchemas;
 export type SettingValue<K extends SettingKey> = z.output<(typeof settingSchemas)[K]>;

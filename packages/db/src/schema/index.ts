@@ -1,5 +1,6 @@
 export { apiKeys } from "./api-keys.js";
 export { auditLog } from "./audit-log.js";
+export { authLockouts } from "./auth-lockouts.js";
 export { authTokens } from "./auth-tokens.js";
 export { cairn } from "./cairn.js";
 export { collections } from "./collections.js";

@@ -1,0 +1,14 @@
+import type { Ctx } from "../context.js";
+import { maskedSecret, requireSuperuser, type Settings } from "./settings-shared.js";
+import { getSetting } from "./settings-store.js";
+
+/** Every setting section, secrets masked. */
+export async function getSettings({ ctx }: { ctx: Ctx }): Promise<Settings> {
+  requireSuperuser(ctx);
+  const [app, smtp, mailTemplates] = await Promise.all([
+    getSetting(ctx, "app"),
+    getSetting(ctx, "smtp"),
+    getSetting(ctx, "mailTemplates"),
+  ]);
+  return { app, smtp: { ...smtp, password: smtp.password ? maskedSecret : "" }, mailTemplates };
+}
