@@ -1,9 +1,8 @@
 import type { Ctx } from "../context.js";
 import { errors } from "../errors.js";
-import { cairnUrl, sendMail } from "../mail/send-mail.js";
 import { validateValue } from "../records/record-validate.js";
-import { findUserByEmail } from "./auth-collection.js";
-import { issueAuthToken } from "./auth-token-store.js";
+import { findUserByEmail, findUserById } from "./auth-collection.js";
+import { mailFlowLink } from "./auth-mail.js";
 import { requireUser } from "./current-user.js";
 import { consumeRateLimit } from "./rate-limit.js";
 
@@ -43,14 +42,14 @@ export async function requestEmailChange({
   // Say nothing about who owns the address: the confirmation refuses a taken one.
   const taken = await findUserByEmail(ctx, collection, newEmail);
   if (taken) return;
-  const { token } = await issueAuthToken(ctx, {
+  const user = (await findUserById(ctx, collection, userId))!;
+  await mailFlowLink(ctx, {
+    collection,
+    user,
+    to: newEmail,
     kind: "change_email",
-    collectionId: collection.id,
-    subjectId: userId,
-    email: newEmail,
     ttlMs: emailChangeTtlMs,
-    replace: true,
+    page: "confirm-email-change",
+    template: "emailChange",
   });
-  const link = `${cairnUrl(ctx)}/_/auth/confirm-email-change?collection=${encodeURIComponent(collection.name)}&token=${token}`;
-  await sendMail(ctx, { to: newEmail, template: "emailChange", vars: { link, token } });
 }

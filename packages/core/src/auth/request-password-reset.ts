@@ -1,8 +1,6 @@
 import type { Ctx } from "../context.js";
-import { cairnUrl, sendMail } from "../mail/send-mail.js";
-import { findUserByEmail, resolveAuthCollection } from "./auth-collection.js";
-import { issueAuthToken } from "./auth-token-store.js";
-import { consumeRateLimit } from "./rate-limit.js";
+import { resolveAuthCollection } from "./auth-collection.js";
+import { mailFlowLink, userForMailRequest } from "./auth-mail.js";
 
 export const passwordResetTtlMs = 60 * 60 * 1000;
 
@@ -15,22 +13,15 @@ export async function requestPasswordReset({
   input: { collection: string; email: unknown };
 }): Promise<void> {
   const { collection } = await resolveAuthCollection(ctx, input.collection);
-  if (typeof input.email !== "string" || input.email.length > 254) return;
-  await consumeRateLimit(ctx, {
-    key: `reset:${collection.id}:${input.email.toLowerCase()}`,
-    limit: 5,
-    windowMs: 3_600_000,
-  });
-  const user = await findUserByEmail(ctx, collection, input.email);
+  const user = await userForMailRequest(ctx, { collection, email: input.email, scope: "reset" });
   if (!user?.email) return;
-  const { token } = await issueAuthToken(ctx, {
+  await mailFlowLink(ctx, {
+    collection,
+    user,
+    to: user.email,
     kind: "reset_password",
-    collectionId: collection.id,
-    subjectId: user.id,
-    email: user.email,
     ttlMs: passwordResetTtlMs,
-    replace: true,
+    page: "confirm-password-reset",
+    template: "passwordReset",
   });
-  const link = `${cairnUrl(ctx)}/_/auth/confirm-password-reset?collection=${encodeURIComponent(collection.name)}&token=${token}`;
-  await sendMail(ctx, { to: user.email, template: "passwordReset", vars: { link, token } });
 }

@@ -1,9 +1,7 @@
 import type { Collection } from "@cairn/schema";
 import type { Ctx } from "../context.js";
-import { cairnUrl, sendMail } from "../mail/send-mail.js";
-import { findUserByEmail, resolveAuthCollection, type UserRow } from "./auth-collection.js";
-import { issueAuthToken } from "./auth-token-store.js";
-import { consumeRateLimit } from "./rate-limit.js";
+import { resolveAuthCollection, type UserRow } from "./auth-collection.js";
+import { mailFlowLink, userForMailRequest } from "./auth-mail.js";
 
 export const verificationTtlMs = 3 * 24 * 60 * 60 * 1000;
 
@@ -12,16 +10,15 @@ export async function sendVerification(
   collection: Collection,
   user: UserRow,
 ): Promise<void> {
-  const { token } = await issueAuthToken(ctx, {
+  await mailFlowLink(ctx, {
+    collection,
+    user,
+    to: user.email!,
     kind: "verify_email",
-    collectionId: collection.id,
-    subjectId: user.id,
-    email: user.email,
     ttlMs: verificationTtlMs,
-    replace: true,
+    page: "confirm-verification",
+    template: "verification",
   });
-  const link = `${cairnUrl(ctx)}/_/auth/confirm-verification?collection=${encodeURIComponent(collection.name)}&token=${token}`;
-  await sendMail(ctx, { to: user.email!, template: "verification", vars: { link, token } });
 }
 
 /** Sends a verification mail if the address belongs to an unverified user; says nothing either way. */
@@ -33,12 +30,6 @@ export async function requestVerification({
   input: { collection: string; email: unknown };
 }): Promise<void> {
   const { collection } = await resolveAuthCollection(ctx, input.collection);
-  if (typeof input.email !== "string" || input.email.length > 254) return;
-  await consumeRateLimit(ctx, {
-    key: `verify:${collection.id}:${input.email.toLowerCase()}`,
-    limit: 5,
-    windowMs: 3_600_000,
-  });
-  const user = await findUserByEmail(ctx, collection, input.email);
+  const user = await userForMailRequest(ctx, { collection, email: input.email, scope: "verify" });
   if (user && !user.verified && user.email) await sendVerification(ctx, collection, user);
 }
