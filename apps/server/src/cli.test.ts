@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { generateTypes } from "@cairn/client/typegen";
 import { type TestDatabase, testDatabase } from "@cairn/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -157,6 +158,49 @@ describe("cairn serve", () => {
     const destructive = runCli(["schema", "apply", file], env);
     expect(await destructive.exit).toBe(1);
     expect(destructive.stderr).toContain("allowDestructive");
+  });
+
+  it("typegen writes the types of the schema in the database, as cairn-typegen would", async () => {
+    const file = join(dataDir, "typegen-schema.json");
+    await writeFile(
+      file,
+      JSON.stringify({
+        version: 1,
+        collections: [
+          { name: "tasks", fields: [{ name: "title", type: "text" }] },
+          {
+            name: "task_notes",
+            fields: [
+              { name: "task", type: "relation", collection: "tasks", required: true },
+              { name: "mood", type: "select", values: ["good", "bad"] },
+            ],
+          },
+        ],
+      }),
+    );
+    const apply = runCli(["schema", "apply", file], env);
+    expect(await apply.exit, apply.stderr).toBe(0);
+
+    const exportedFile = join(dataDir, "typegen-exported.json");
+    const exported = runCli(["schema", "export", "--out", exportedFile], env);
+    expect(await exported.exit, exported.stderr).toBe(0);
+    const expected = generateTypes(JSON.parse(await readFile(exportedFile, "utf8")));
+
+    const out = join(dataDir, "cairn-schema.ts");
+    const toFile = runCli(["typegen", "--out", out], env);
+    expect(await toFile.exit, toFile.stderr).toBe(0);
+    expect(await readFile(out, "utf8")).toBe(expected);
+    expect(expected).toContain("export type TaskNotesRecord = {");
+    expect(expected).toContain('task: { collection: "tasks"; multiple: false };');
+    expect(expected).toContain('task_notes_via_task: { collection: "task_notes" };');
+
+    const toStdout = runCli(["typegen"], env);
+    expect(await toStdout.exit, toStdout.stderr).toBe(0);
+    expect(`${toStdout.stdout.join("\n")}\n`).toBe(expected);
+
+    const wrong = runCli(["typegen", "extra"], env);
+    expect(await wrong.exit).toBe(2);
+    expect(wrong.stderr).toContain("Usage: cairn typegen");
   });
 
   it("superuser create, list and delete", async () => {

@@ -5,6 +5,7 @@ import { parseArgs } from "node:util";
 import {
   applySchema,
   CollectionRegistry,
+  type Ctx,
   createCtx,
   createSuperuser,
   deleteSuperuser,
@@ -31,6 +32,8 @@ Commands:
   schema plan FILE               Show what applying FILE would change.
   schema apply FILE [--allow-destructive]
                                  Make the schema equal to FILE, in one transaction.
+  typegen [--out FILE]           Write TypeScript types for the schema (stdout by default);
+                                 the same output as cairn-typegen, see docs/typegen.md.
 
 Configuration comes from environment variables; see docs/configuration.md.`;
 
@@ -85,9 +88,38 @@ async function main(argv: string[]): Promise<number> {
         out: values.out,
         allowDestructive: values["allow-destructive"] === true,
       });
+    case "typegen":
+      return typegenCommand(config, positionals.slice(1), values.out);
     default:
       process.stderr.write(`Unknown command "${command}".\n\n${usage}\n`);
       return 2;
+  }
+}
+
+/**
+ * Runs an operator command straight on the database, acting as a superuser ("cli"). Domain
+ * errors print with their field problems and exit 1.
+ */
+async function withCliCtx(config: Config, run: (ctx: Ctx) => Promise<number>): Promise<number> {
+  const database = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    const ctx = createCtx({
+      database,
+      collections: new CollectionRegistry(database),
+      actor: { kind: "superuser", id: "cli", email: "cli" },
+    });
+    return await run(ctx);
+  } catch (error) {
+    if (isCairnError(error)) {
+      process.stderr.write(`cairn: ${error.message}\n`);
+      for (const [key, problem] of Object.entries(error.fields ?? {})) {
+        process.stderr.write(`  ${key}: ${problem.message}\n`);
+      }
+      return 1;
+    }
+    throw error;
+  } finally {
+    await database.close();
   }
 }
 
@@ -105,13 +137,7 @@ async function superuserCommand(
     process.stderr.write(`cairn superuser ${sub} needs an EMAIL.\n`);
     return 2;
   }
-  const database = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  try {
-    const ctx = createCtx({
-      database,
-      collections: new CollectionRegistry(database),
-      actor: { kind: "superuser", id: "cli", email: "cli" },
-    });
+  return withCliCtx(config, async (ctx) => {
     if (sub === "list") {
       for (const superuser of await listSuperusers({ ctx })) {
         process.stdout.write(`${superuser.email}\t${superuser.created}\n`);
@@ -139,18 +165,7 @@ async function superuserCommand(
     const created = await createSuperuser({ ctx, input: { email, password } });
     process.stdout.write(`Created superuser ${created.email}\n`);
     return 0;
-  } catch (error) {
-    if (isCairnError(error)) {
-      process.stderr.write(`cairn: ${error.message}\n`);
-      for (const [key, problem] of Object.entries(error.fields ?? {})) {
-        process.stderr.write(`  ${key}: ${problem.message}\n`);
-      }
-      return 1;
-    }
-    throw error;
-  } finally {
-    await database.close();
-  }
+  });
 }
 
 async function schemaCommand(
@@ -167,13 +182,7 @@ async function schemaCommand(
     process.stderr.write(`cairn schema ${sub} needs a FILE.\n`);
     return 2;
   }
-  const database = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  try {
-    const ctx = createCtx({
-      database,
-      collections: new CollectionRegistry(database),
-      actor: { kind: "superuser", id: "cli", email: "cli" },
-    });
+  return withCliCtx(config, async (ctx) => {
     if (sub === "export") {
       const text = `${JSON.stringify(await exportSchema({ ctx }), null, 2)}\n`;
       if (options.out) await writeFile(options.out, text);
@@ -198,18 +207,29 @@ async function schemaCommand(
       );
     }
     return 0;
-  } catch (error) {
-    if (isCairnError(error)) {
-      process.stderr.write(`cairn: ${error.message}\n`);
-      for (const [key, problem] of Object.entries(error.fields ?? {})) {
-        process.stderr.write(`  ${key}: ${problem.message}\n`);
-      }
-      return 1;
-    }
-    throw error;
-  } finally {
-    await database.close();
+  });
+}
+
+async function typegenCommand(
+  config: Config,
+  args: string[],
+  out: string | undefined,
+): Promise<number> {
+  if (args.length > 0) {
+    process.stderr.write(`Usage: cairn typegen [--out FILE]\n\n${usage}\n`);
+    return 2;
   }
+  return withCliCtx(config, async (ctx) => {
+    // Loaded here, not at the top: `serve` must not need the SDK's build output.
+    const { generateTypes } = await import("@cairn/client/typegen");
+    // The exported document, as GET /api/schema answers it: same input, same types.
+    const types = generateTypes(await exportSchema({ ctx }));
+    if (out) {
+      await writeFile(out, types);
+      process.stderr.write(`Wrote ${out}\n`);
+    } else process.stdout.write(types);
+    return 0;
+  });
 }
 
 main(process.argv.slice(2)).then(

@@ -1,4 +1,27 @@
-import type { ErrorCode, FieldError } from "@cairn/schema";
+// The SDK's one error type: the server's error envelope rebuilt, plus network failures and
+// aborts. Recognised by shape (isCairnError), never by instanceof alone: bundles may hold two copies.
+
+/** The error codes of the server's catalogue (docs/errors.md), mirrored so the SDK ships no zod. */
+export type ErrorCode =
+  | "BAD_REQUEST"
+  | "INVALID_JSON"
+  | "VALIDATION_FAILED"
+  | "UNAUTHORIZED"
+  | "FORBIDDEN"
+  | "NOT_FOUND"
+  | "METHOD_NOT_ALLOWED"
+  | "CONFLICT"
+  | "PAYLOAD_TOO_LARGE"
+  | "UNSUPPORTED_MEDIA_TYPE"
+  | "RATE_LIMITED"
+  | "INTERNAL"
+  | "SERVICE_UNAVAILABLE";
+
+/** A problem with one input field, keyed by the field's name in `fields`. */
+export interface FieldError {
+  code: string;
+  message: string;
+}
 
 /**
  * Every failed call rejects with a CairnError: the server's error envelope, rebuilt.
@@ -30,7 +53,12 @@ export class CairnError extends Error {
   }
 }
 
-/** Duck-typed, so it holds across bundles that each carry their own copy of the SDK. */
+/**
+ * Duck-typed, so it holds across bundles that each carry their own copy of the SDK.
+ *
+ * @example
+ * catch (e) { if (isCairnError(e) && e.code === "VALIDATION_FAILED") showErrors(e.fields) }
+ */
 export function isCairnError(value: unknown): value is CairnError {
   return (
     value instanceof Error &&

@@ -97,7 +97,7 @@ describe("CairnClient.request", () => {
       query: { page: 2, filter: 'title = "a&b"', skip: undefined },
       body: { title: "x" },
     });
-    expect(seen?.url).toBe("http://cairn.test/api/x?page=2&filter=title+%3D+%22a%26b%22");
+    expect(seen?.url).toBe("http://cairn.test/api/x?page=2&filter=title%20%3D%20%22a%26b%22");
     expect(seen?.init.method).toBe("PATCH");
     expect(seen?.init.body).toBe('{"title":"x"}');
     expect(seen?.init.headers).toMatchObject({

@@ -1,20 +1,31 @@
-// The SDK's transport: one request() that every feature goes through. Needs only `fetch`,
-// so it runs in browsers, Node and React Native alike.
-import { CairnError } from "./cairn-error.js";
+// The client apps create once: options, the session store, and the features (auth, records,
+// filters, batch) over one transport. Everything admin-only lives in ./admin.ts instead.
+import { AuthClient } from "./auth-client.js";
+import { SessionStore } from "./auth-session.js";
+import { type AuthStorage, browserStorage, memoryStorage } from "./auth-storage.js";
+import { bindFilter, type FilterValue } from "./filter-bind.js";
+import { type CallOptions, type RequestOptions, Transport } from "./http-transport.js";
+import type { BatchOperation, BatchResults } from "./record-batch.js";
+import { RecordClient } from "./record-client.js";
+import type { AnySchema, AuthName, CairnSchema, DefaultAuthCollection } from "./schema-types.js";
 
-export interface ClientOptions {
+export interface ClientOptions<C extends string = string> {
   /** A fetch implementation; defaults to the global one. */
   fetch?: typeof fetch;
   /** Headers sent with every request. */
   headers?: Record<string, string>;
-}
-
-export interface RequestOptions {
-  method?: string;
-  query?: Record<string, string | number | boolean | undefined>;
-  body?: unknown;
-  headers?: Record<string, string>;
-  signal?: AbortSignal;
+  /** `fetch`'s credentials mode, e.g. "include" for a cookie session on another origin. */
+  credentials?: RequestCredentials;
+  auth?: {
+    /** Where the session is kept: localStorage when there is one, else memory. */
+    storage?: AuthStorage;
+    /** The auth collection users sign in to. Default "users". */
+    collection?: C;
+    /** The storage key. Default "cairn.session". */
+    storageKey?: string;
+    /** Refresh the session past half its lifetime, on a timer and on requests. Default true. */
+    autoRefresh?: boolean;
+  };
 }
 
 export interface Health {
@@ -26,102 +37,119 @@ export interface Readiness {
   database: "pglite" | "postgres";
 }
 
-export class CairnClient {
+type AuthRecord<S extends CairnSchema, C> = C extends keyof S
+  ? S[C]["record"]
+  : Record<string, unknown>;
+type AuthCreate<S extends CairnSchema, C> = C extends keyof S
+  ? S[C]["create"]
+  : Record<string, unknown>;
+
+export class CairnClient<
+  S extends CairnSchema = AnySchema,
+  C extends AuthName<S> = DefaultAuthCollection<S> & AuthName<S>,
+> {
   readonly baseUrl: string;
-  readonly #fetch: typeof fetch;
-  readonly #headers: Record<string, string>;
+  /** Sign-up, sign-in and every other flow of the auth collection, and the session. */
+  readonly auth: AuthClient<AuthRecord<S, C>, AuthCreate<S, C>>;
+  /** @internal The transport, for `@cairn/client/admin`. */
+  readonly transport: Transport;
 
-  constructor(baseUrl: string, options: ClientOptions = {}) {
-    this.baseUrl = baseUrl.replace(/\/+$/, "");
-    this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-    this.#headers = options.headers ?? {};
+  constructor(baseUrl: string, options: ClientOptions<C> = {}) {
+    const auth = options.auth ?? {};
+    const storage = auth.storage ?? browserStorage() ?? memoryStorage();
+    const store = new SessionStore<unknown>(storage, auth.storageKey ?? "cairn.session");
+    this.transport = new Transport(baseUrl, options, store);
+    this.baseUrl = this.transport.baseUrl;
+    this.auth = new AuthClient(
+      this.transport,
+      auth.collection ?? "users",
+      auth.autoRefresh ?? true,
+    );
   }
 
-  /** Liveness: resolves when the server process answers. */
-  health(options: { signal?: AbortSignal } = {}): Promise<Health> {
-    return this.request<Health>("/api/health", options);
+  /**
+   * The records of one collection, typed from the generated Schema.
+   *
+   * @example
+   * const posts = await cairn.collection("posts").list({ sort: "-created" });
+   */
+  collection<N extends keyof S & string>(name: N): RecordClient<S, N> {
+    return new RecordClient<S, N>(this.transport, name);
   }
 
-  /** Readiness: resolves when the server's database is reachable and migrated. */
-  ready(options: { signal?: AbortSignal } = {}): Promise<Readiness> {
-    return this.request<Readiness>("/api/ready", options);
+  /**
+   * Binds values into a filter expression safely: `{:name}` becomes a quoted, escaped literal.
+   *
+   * @example
+   * cairn.collection("posts").list({ filter: cairn.filter("title ~ {:q} && published = true", { q }) });
+   */
+  filter(expression: string, params?: Record<string, FilterValue>): string {
+    return bindFilter(expression, params);
   }
 
-  /** Sends one request to the API and returns its JSON body, or throws a CairnError. */
-  async request<T>(path: string, options: RequestOptions = {}): Promise<T> {
-    const url = new URL(`${this.baseUrl}${path}`);
-    for (const [key, value] of Object.entries(options.query ?? {})) {
-      if (value !== undefined) url.searchParams.set(key, String(value));
-    }
-    const headers: Record<string, string> = {
-      Accept: "application/json",
-      ...this.#headers,
-      ...options.headers,
-    };
-    let body: string | undefined;
-    if (options.body !== undefined) {
-      headers["Content-Type"] = "application/json";
-      body = JSON.stringify(options.body);
-    }
-    let response: Response;
-    try {
-      response = await this.#fetch(url.toString(), {
-        method: options.method ?? "GET",
-        headers,
-        body,
-        signal: options.signal,
-      });
-    } catch (cause) {
-      const aborted = options.signal?.aborted === true;
-      throw new CairnError({
-        status: 0,
-        code: aborted ? "ABORTED" : "NETWORK_ERROR",
-        message: aborted ? "The request was aborted." : `Could not reach ${this.baseUrl}.`,
-        cause,
-      });
-    }
-    const text = await response.text();
-    const json = text === "" ? undefined : safeParse(text);
-    if (!response.ok) throw toError(response, json);
-    return json as T;
-  }
-}
-
-function safeParse(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function toError(response: Response, json: unknown): CairnError {
-  const requestId = response.headers.get("x-request-id") ?? undefined;
-  const envelope = (json as { error?: Partial<Record<string, unknown>> } | undefined)?.error;
-  if (envelope && typeof envelope.code === "string" && typeof envelope.message === "string") {
-    return new CairnError({
-      status: response.status,
-      code: envelope.code as CairnError["code"],
-      message: envelope.message,
-      fields: envelope.fields as CairnError["fields"],
-      requestId: (envelope.requestId as string | undefined) ?? requestId,
+  /**
+   * Runs record writes in one transaction: all happen or none does (at most 100).
+   *
+   * @example
+   * const [post] = await cairn.batch([
+   *   cairn.collection("posts").op.create({ title: "One" }),
+   *   cairn.collection("posts").op.delete(oldId),
+   * ]);
+   */
+  batch<const Ops extends readonly BatchOperation<unknown>[]>(
+    operations: Ops,
+    options: CallOptions = {},
+  ): Promise<BatchResults<Ops>> {
+    const requests = operations.map(({ method, url, body }) => ({ method, url, body }));
+    return this.transport.request("/api/batch", {
+      ...options,
+      method: "POST",
+      body: { requests },
     });
   }
-  return new CairnError({
-    status: response.status,
-    code: response.status >= 500 ? "INTERNAL" : "BAD_REQUEST",
-    message: `The server answered ${response.status} ${response.statusText}`.trim(),
-    requestId,
-  });
+
+  /**
+   * Liveness: resolves when the server process answers.
+   *
+   * @example
+   * await cairn.health(); // { status: "ok" }
+   */
+  health(options: CallOptions = {}): Promise<Health> {
+    return this.transport.request<Health>("/api/health", { ...options, auth: false });
+  }
+
+  /**
+   * Readiness: resolves when the server's database is reachable and migrated.
+   *
+   * @example
+   * const { database } = await cairn.ready();
+   */
+  ready(options: CallOptions = {}): Promise<Readiness> {
+    return this.transport.request<Readiness>("/api/ready", { ...options, auth: false });
+  }
+
+  /**
+   * Sends one request to the API (with the session) and returns its JSON body, or throws a
+   * CairnError. For endpoints the SDK does not wrap.
+   *
+   * @example
+   * const doc = await cairn.request("/api/openapi.json");
+   */
+  request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+    return this.transport.request<T>(path, options);
+  }
 }
 
 /**
- * Creates a client for one Cairn server.
+ * Creates a client for one Cairn server. Pass the generated `Schema` for end-to-end types.
  *
  * @example
- * const cairn = createClient("http://localhost:8090");
- * await cairn.health(); // { status: "ok" }
+ * import type { Schema } from "./cairn-schema";
+ * const cairn = createClient<Schema>("https://api.example.com", { auth: { collection: "users" } });
  */
-export function createClient(baseUrl: string, options?: ClientOptions): CairnClient {
-  return new CairnClient(baseUrl, options);
+export function createClient<
+  S extends CairnSchema = AnySchema,
+  C extends AuthName<S> = DefaultAuthCollection<S> & AuthName<S>,
+>(baseUrl: string, options?: ClientOptions<C>): CairnClient<S, C> {
+  return new CairnClient<S, C>(baseUrl, options);
 }

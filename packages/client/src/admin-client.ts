@@ -1,0 +1,317 @@
+// Superusers' API over an app client: sign-in (bearer or cookie), collections, schema as code,
+// users' sessions and impersonation, settings, mailbox, audit log, API keys. Separate entry so
+// app bundles never carry it.
+
+import type {
+  ApiKeyInfo,
+  AuditEntry,
+  Collection,
+  CollectionInput,
+  MailboxEntry,
+  OAuth2Settings,
+  RuleProblem,
+  SchemaDocument,
+  SchemaPlan,
+  Settings,
+  Superuser,
+} from "./admin-types.js";
+import type { AuthSession } from "./auth-session.js";
+import type { SessionInfo } from "./auth-types.js";
+import type { CairnClient } from "./client.js";
+import type { CallOptions, Transport } from "./http-transport.js";
+
+const enc = encodeURIComponent;
+
+/** The admin API; make one with `createAdmin(cairn)`. */
+export class AdminClient {
+  readonly #t: Transport;
+
+  constructor(client: Pick<CairnClient, "transport">) {
+    this.#t = client.transport;
+  }
+
+  /**
+   * Signs in a superuser; the client then acts as them. `cookie: true` (the console, same
+   * origin) keeps the session in an HttpOnly cookie that scripts never see.
+   *
+   * @example
+   * const admin = createAdmin(createClient(url, { auth: { storageKey: "cairn.admin" } }));
+   * await admin.signIn({ email, password });
+   */
+  async signIn(
+    input: { email: string; password: string; cookie?: boolean },
+    options: CallOptions = {},
+  ): Promise<AuthSession<Superuser>> {
+    const answer = await this.#t.request<{
+      token?: string;
+      expiresAt: string;
+      superuser: Superuser;
+    }>("/api/superusers/sign-in", {
+      ...options,
+      method: "POST",
+      auth: false,
+      body: { email: input.email, password: input.password },
+      query: { cookie: input.cookie ? "true" : undefined },
+    });
+    const session: AuthSession<Superuser> = {
+      kind: "superuser",
+      token: answer.token ?? "",
+      expiresAt: answer.expiresAt,
+      issuedAt: new Date().toISOString(),
+      collection: "",
+      record: answer.superuser,
+    };
+    this.#t.store.set(session, "signedIn");
+    return session;
+  }
+
+  /**
+   * Ends the superuser's session (and clears the cookie in cookie mode).
+   *
+   * @example
+   * await admin.signOut();
+   */
+  async signOut(options: CallOptions = {}): Promise<void> {
+    const current = this.#t.store.current;
+    try {
+      await this.#t.request("/api/superusers/sign-out", { ...options, method: "POST" });
+    } finally {
+      if (this.#t.store.current === current && current) this.#t.store.set(null, "signedOut");
+    }
+  }
+
+  /**
+   * The signed-in superuser (a 401 when the session is gone, e.g. an expired cookie).
+   *
+   * @example
+   * const { email } = await admin.me();
+   */
+  me(options: CallOptions = {}): Promise<Superuser> {
+    return this.#t.request("/api/superusers/me", options);
+  }
+
+  /**
+   * Creates the first superuser from the setup link's token (only while there is none).
+   *
+   * @example
+   * await admin.setup({ token, email, password: "a long password" });
+   */
+  setup(input: { token: string; email: string; password: string }, options: CallOptions = {}) {
+    return this.#t.request<Superuser>("/api/superusers/setup", {
+      ...options,
+      method: "POST",
+      body: input,
+      auth: false,
+    });
+  }
+
+  /** Console admins. */
+  readonly superusers = {
+    /** @example const all = await admin.superusers.list(); */
+    list: async (options: CallOptions = {}): Promise<Superuser[]> =>
+      (await this.#t.request<{ items: Superuser[] }>("/api/superusers", options)).items,
+    /** @example await admin.superusers.create({ email, password }); */
+    create: (input: { email: string; password: string }, options: CallOptions = {}) =>
+      this.#t.request<Superuser>("/api/superusers", { ...options, method: "POST", body: input }),
+    /** Never the last one. @example await admin.superusers.delete(id); */
+    delete: (id: string, options: CallOptions = {}) =>
+      this.#t.request<void>(`/api/superusers/${enc(id)}`, { ...options, method: "DELETE" }),
+  };
+
+  /** Collections: definitions, created and changed at runtime (docs/collections.md). */
+  readonly collections = {
+    /** @example const collections = await admin.collections.list(); */
+    list: async (options: CallOptions = {}): Promise<Collection[]> =>
+      (await this.#t.request<{ items: Collection[] }>("/api/collections", options)).items,
+    /** @example const posts = await admin.collections.get("posts"); */
+    get: (nameOrId: string, options: CallOptions = {}) =>
+      this.#t.request<Collection>(`/api/collections/${enc(nameOrId)}`, options),
+    /** @example await admin.collections.create({ name: "posts", fields: [{ name: "title", type: "text" }] }); */
+    create: (input: CollectionInput, options: CallOptions = {}) =>
+      this.#t.request<Collection>("/api/collections", { ...options, method: "POST", body: input }),
+    /** Keys left out keep their value; `fields` replaces the list (matched by id). @example await admin.collections.update("posts", { listRule: "" }); */
+    update: (nameOrId: string, patch: Partial<CollectionInput>, options: CallOptions = {}) =>
+      this.#t.request<Collection>(`/api/collections/${enc(nameOrId)}`, {
+        ...options,
+        method: "PATCH",
+        body: patch,
+      }),
+    /** Drops the table and its records. @example await admin.collections.delete("posts"); */
+    delete: (nameOrId: string, options: CallOptions = {}) =>
+      this.#t.request<void>(`/api/collections/${enc(nameOrId)}`, { ...options, method: "DELETE" }),
+  };
+
+  /** Schema as code: export, plan and apply one JSON document. */
+  readonly schema = {
+    /** @example const doc = await admin.schema.export(); */
+    export: (options: CallOptions = {}) => this.#t.request<SchemaDocument>("/api/schema", options),
+    /** The steps applying `document` would take; changes nothing. @example const { steps } = await admin.schema.plan(doc); */
+    plan: (document: SchemaDocument, options: CallOptions = {}) =>
+      this.#t.request<SchemaPlan>("/api/schema/plan", {
+        ...options,
+        method: "POST",
+        body: document,
+      }),
+    /** Steps that drop data need `allowDestructive`. @example await admin.schema.apply(doc, { allowDestructive: true }); */
+    apply: (document: SchemaDocument, options: CallOptions & { allowDestructive?: boolean } = {}) =>
+      this.#t.request<SchemaPlan>("/api/schema/apply", {
+        signal: options.signal,
+        headers: options.headers,
+        method: "POST",
+        body: document,
+        query: { allowDestructive: options.allowDestructive ? "true" : undefined },
+      }),
+    /** Checks a rule or filter as you type. @example await admin.schema.validateRule({ text: "owner = @request.auth.id", collection: "posts" }); */
+    validateRule: (
+      input: {
+        text: string;
+        kind?: "rule" | "filter";
+        collection?: string;
+        definition?: CollectionInput;
+      },
+      options: CallOptions = {},
+    ) =>
+      this.#t.request<{ valid: boolean; problems: RuleProblem[] }>("/api/schema/rules/validate", {
+        ...options,
+        method: "POST",
+        body: input,
+      }),
+  };
+
+  /** App users of an auth collection, seen from the admin side. */
+  readonly users = {
+    /** @example const sessions = await admin.users.sessions("users", userId); */
+    sessions: async (collection: string, userId: string, options: CallOptions = {}) =>
+      (
+        await this.#t.request<{ items: SessionInfo[] }>(
+          `${authPath(collection)}/users/${enc(userId)}/sessions`,
+          options,
+        )
+      ).items,
+    /** One session, or every session when `sessionId` is left out. @example await admin.users.revokeSessions("users", userId); */
+    revokeSessions: (
+      collection: string,
+      userId: string,
+      sessionId?: string,
+      options: CallOptions = {},
+    ) =>
+      this.#t.request<void>(
+        `${authPath(collection)}/users/${enc(userId)}/sessions${sessionId ? `/${enc(sessionId)}` : ""}`,
+        { ...options, method: "DELETE" },
+      ),
+    /**
+     * A one-hour session as the user (audited, never extended). Use it in a client of its own.
+     *
+     * @example
+     * const s = await admin.users.impersonate("users", userId);
+     * const asUser = createClient(url, { auth: { storage: memoryStorage() } });
+     * asUser.auth.setSession({ kind: "user", collection: "users", issuedAt: new Date().toISOString(), ...s });
+     */
+    impersonate: (collection: string, userId: string, options: CallOptions = {}) =>
+      this.#t.request<{
+        token: string;
+        expiresAt: string;
+        record: Record<string, unknown> & { id: string };
+      }>(`${authPath(collection)}/users/${enc(userId)}/impersonate`, {
+        ...options,
+        method: "POST",
+      }),
+    /** Removes a user's authenticator (they lost their phone). @example await admin.users.resetMfa("users", userId); */
+    resetMfa: (collection: string, userId: string, options: CallOptions = {}) =>
+      this.#t.request<void>(`${authPath(collection)}/mfa/${enc(userId)}`, {
+        ...options,
+        method: "DELETE",
+      }),
+  };
+
+  /** Runtime settings: app, SMTP, mail templates, OAuth2 providers. */
+  readonly settings = {
+    /** The SMTP password reads masked. @example const settings = await admin.settings.get(); */
+    get: (options: CallOptions = {}) => this.#t.request<Settings>("/api/settings", options),
+    /** @example await admin.settings.update({ app: { name: "Acme", redirectUrls: ["acme://auth"] } }); */
+    update: (patch: Settings, options: CallOptions = {}) =>
+      this.#t.request<Settings>("/api/settings", { ...options, method: "PATCH", body: patch }),
+    /** Sends a test mail with the saved settings. @example await admin.settings.testMail({ to: "me@acme.com" }); */
+    testMail: (input: { to: string }, options: CallOptions = {}) =>
+      this.#t.request<unknown>("/api/settings/mail/test", {
+        ...options,
+        method: "POST",
+        body: input,
+      }),
+    /** Tries SMTP settings before saving them. @example await admin.settings.testSmtp({ to, smtp: { host, port: 587 } }); */
+    testSmtp: (input: { to: string; smtp: Record<string, unknown> }, options: CallOptions = {}) =>
+      this.#t.request<void>("/api/settings/smtp/test", { ...options, method: "POST", body: input }),
+    /** @example const providers = await admin.settings.oauth2(); */
+    oauth2: (options: CallOptions = {}) =>
+      this.#t.request<OAuth2Settings>("/api/settings/oauth2", options),
+    /** Merges each provider sent; the mask keeps a secret. @example await admin.settings.updateOAuth2({ github: { enabled: true, clientId, clientSecret } }); */
+    updateOAuth2: (patch: Record<string, Record<string, unknown>>, options: CallOptions = {}) =>
+      this.#t.request<OAuth2Settings>("/api/settings/oauth2", {
+        ...options,
+        method: "PUT",
+        body: patch,
+      }),
+  };
+
+  /** The dev mailbox (mails sent while no SMTP server is configured). */
+  readonly mailbox = {
+    /** @example const { items } = await admin.mailbox.list({ to: "ann@example.com" }); */
+    list: (query: { to?: string; limit?: number } = {}, options: CallOptions = {}) =>
+      this.#t.request<{ items: MailboxEntry[]; total: number }>("/api/mailbox", {
+        ...options,
+        query,
+      }),
+    /** @example await admin.mailbox.clear(); */
+    clear: (options: CallOptions = {}) =>
+      this.#t.request<void>("/api/mailbox", { ...options, method: "DELETE" }),
+  };
+
+  /** Who did what: sign-ins, lockouts, impersonation, key use… */
+  readonly auditLog = {
+    /** @example const entries = await admin.auditLog.list({ action: "auth.sign_in" }); */
+    list: async (
+      query: { action?: string; subjectId?: string; limit?: number } = {},
+      options: CallOptions = {},
+    ): Promise<AuditEntry[]> =>
+      (await this.#t.request<{ items: AuditEntry[] }>("/api/audit-log", { ...options, query }))
+        .items,
+  };
+
+  /** API keys for servers; the key itself is answered once, at creation. */
+  readonly apiKeys = {
+    /** @example const keys = await admin.apiKeys.list(); */
+    list: async (options: CallOptions = {}): Promise<ApiKeyInfo[]> =>
+      (await this.#t.request<{ items: ApiKeyInfo[] }>("/api/api-keys", options)).items,
+    /** @example const { key } = await admin.apiKeys.create({ name: "worker", scopes: ["orders:read"] }); */
+    create: (
+      input: { name: string; scopes: string[]; expiresAt?: string },
+      options: CallOptions = {},
+    ) =>
+      this.#t.request<ApiKeyInfo & { key: string }>("/api/api-keys", {
+        ...options,
+        method: "POST",
+        body: input,
+      }),
+    /** @example await admin.apiKeys.revoke(id); */
+    revoke: (id: string, options: CallOptions = {}) =>
+      this.#t.request<void>(`/api/api-keys/${enc(id)}`, { ...options, method: "DELETE" }),
+  };
+}
+
+function authPath(collection: string): string {
+  return `/api/collections/${enc(collection)}/auth`;
+}
+
+/**
+ * The admin API over a client: the client's session becomes the superuser's once signed in.
+ *
+ * @example
+ * import { createClient } from "@cairn/client";
+ * import { createAdmin } from "@cairn/client/admin";
+ * const admin = createAdmin(createClient(url, { auth: { storageKey: "cairn.admin" } }));
+ * await admin.signIn({ email, password });
+ * await admin.collections.create({ name: "posts", fields: [{ name: "title", type: "text" }] });
+ */
+export function createAdmin(client: Pick<CairnClient, "transport">): AdminClient {
+  return new AdminClient(client);
+}
