@@ -1,6 +1,6 @@
 // Boots a Cairn server: database (migrated), app, HTTP listener, and an orderly stop.
 import type { AddressInfo } from "node:net";
-import { CollectionRegistry, createCtx, issueSetupLink } from "@cairn/core";
+import { CollectionRegistry, createCtx, issueSetupLink, pruneExpired } from "@cairn/core";
 import { createDb, type Database } from "@cairn/db";
 import type { ServerType } from "@hono/node-server";
 import { serve } from "@hono/node-server";
@@ -63,10 +63,22 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     process.stderr.write(`\n  Create the first superuser: ${setupLink}\n\n`);
   }
 
+  // Expired tokens, sessions and rate-limit windows, pruned hourly (idempotent on any replica).
+  const housekeeping = setInterval(
+    () => {
+      pruneExpired({
+        ctx: createCtx({ database, collections: new CollectionRegistry(database) }),
+      }).catch((error: unknown) => logger.warn({ err: error }, "housekeeping failed"));
+    },
+    60 * 60 * 1000,
+  );
+  housekeeping.unref();
+
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       logger.info("shutting down: no new connections, finishing in-flight requests");
+      clearInterval(housekeeping);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Idle keep-alive sockets would hold close() open; in-flight requests keep theirs.
       if ("closeIdleConnections" in server) server.closeIdleConnections();

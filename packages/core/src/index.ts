@@ -67,6 +67,7 @@ export {
   withTransaction,
 } from "./context.js";
 export * from "./errors.js";
+export { pruneExpired } from "./housekeeping/prune-expired.js";
 export { newRecordId } from "./ids.js";
 export { defaultTemplates, type MailTemplateName, renderTemplate } from "./mail/mail-templates.js";
 export { linkBase, sendMail } from "./mail/send-mail.js";

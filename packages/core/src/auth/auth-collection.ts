@@ -58,5 +58,3 @@ export async function findUserById(
 export function ownRecord(collection: Collection, user: ApiRecord): ApiRecord {
   return presentRecord(collection, user, { isSuperuser: false, viewerId: user.id });
 }
-
-export const normalizeEmail = (email: string) => email.trim();

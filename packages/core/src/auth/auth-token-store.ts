@@ -1,7 +1,7 @@
 // Single-use, expiring tokens for auth flows. Only the SHA-256 of a token is stored; using one
 // marks it used in the same statement that finds it, so it works exactly once.
 import { schema } from "@cairn/db";
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, eq, gt, isNull } from "drizzle-orm";
 import type { Ctx } from "../context.js";
 import { errors } from "../errors.js";
 import { generateSessionToken, sessionIdOf } from "./session-token.js";
@@ -115,13 +115,4 @@ export async function consumeAuthToken(
     payload: row.payload as Record<string, unknown>,
     expiresAt: row.expiresAt,
   };
-}
-
-/** Drops used and expired tokens; run now and then. */
-export async function pruneAuthTokens(ctx: Ctx): Promise<void> {
-  await ctx.db
-    .delete(schema.authTokens)
-    .where(
-      sql`${schema.authTokens.usedAt} is not null or ${schema.authTokens.expiresAt} < ${ctx.now()}`,
-    );
 }

@@ -40,17 +40,3 @@ export async function consumeRateLimit(ctx: Ctx, limit: RateLimit): Promise<void
     throw new RateLimitedError(retryAfter);
   }
 }
-
-/** How many failures are on record for a key in the current window (lockout decisions). */
-export async function failuresOf(ctx: Ctx, key: string, windowMs: number): Promise<number> {
-  const windowStart = new Date(Math.floor(ctx.now().getTime() / windowMs) * windowMs);
-  const [row] = await queryRows<{ count: number }>(
-    ctx.db,
-    sql`select count from cairn.rate_limits where key = ${key} and window_start = ${windowStart.toISOString()}::timestamptz`,
-  );
-  return row?.count ?? 0;
-}
-
-export async function clearRateLimit(ctx: Ctx, key: string): Promise<void> {
-  await ctx.db.execute(sql`delete from cairn.rate_limits where key = ${key}`);
-}
