@@ -34,5 +34,19 @@ describe("pruneExpired", () => {
     expect(tokens).toHaveLength(1);
     expect(tokens[0]?.expiresAt.getTime()).toBe(live.expiresAt.getTime());
     expect(await database.db.select().from(schema.sessions)).toHaveLength(1);
+    // Old lockouts go too, live ones stay.
+    const old = new Date(Date.now() - 2 * 86_400_000);
+    await database.db.insert(schema.authLockouts).values([
+      { key: "old", failures: 5, lastFailure: old, lockedUntil: old },
+      {
+        key: "live",
+        failures: 5,
+        lastFailure: new Date(),
+        lockedUntil: new Date(Date.now() + 60_000),
+      },
+    ]);
+    await pruneExpired({ ctx: now });
+    const lockouts = await database.db.select().from(schema.authLockouts);
+    expect(lockouts.map((row) => row.key)).toEqual(["live"]);
   });
 });

@@ -1,7 +1,7 @@
 // Housekeeping: rows that only matter until they expire (auth tokens, sessions, rate-limit
 // windows, old lockouts) are removed now and then, so these tables stay small.
 import { schema } from "@cairn/db";
-import { isNotNull, lt, or, sql } from "drizzle-orm";
+import { and, isNotNull, isNull, lt, or } from "drizzle-orm";
 import type { Ctx } from "../context.js";
 
 export async function pruneExpired({
@@ -20,10 +20,14 @@ export async function pruneExpired({
     .where(lt(schema.sessions.expiresAt, now))
     .returning({ id: schema.sessions.id });
   await ctx.db.delete(schema.rateLimits).where(lt(schema.rateLimits.windowStart, dayAgo));
+  // Through the column operators, not raw SQL: they turn Dates into the driver's timestamps.
   await ctx.db
     .delete(schema.authLockouts)
     .where(
-      sql`${schema.authLockouts.lastFailure} < ${dayAgo} and (${schema.authLockouts.lockedUntil} is null or ${schema.authLockouts.lockedUntil} < ${now})`,
+      and(
+        lt(schema.authLockouts.lastFailure, dayAgo),
+        or(isNull(schema.authLockouts.lockedUntil), lt(schema.authLockouts.lockedUntil, now)),
+      ),
     );
   return { tokens: tokens.length, sessions: sessions.length };
 }
