@@ -122,7 +122,8 @@ export function openPostgres(
     onnotice: () => {},
     // Cairn's queries are short; JIT compiling them (as Postgres does for tables without
     // statistics) costs far more than it saves.
-    connection: { application_name: "cairn", jit: "off" },
+    // UTC: timestamps come back as "…+00", which the API turns into ISO strings cheaply.
+    connection: { application_name: "cairn", jit: "off", TimeZone: "UTC" },
   });
   const db = drizzlePostgres({ client, schema });
   return makeDatabase(db as unknown as Db, "postgres", {

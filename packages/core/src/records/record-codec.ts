@@ -17,7 +17,14 @@ export interface CodecOptions {
 export function toIsoTimestamp(value: unknown): unknown {
   if (value instanceof Date) return value.toISOString();
   if (typeof value !== "string") return value;
-  let text = value.replace(" ", "T").replace(/([+-]\d\d)$/, "$1:00");
+  // Fast path for what a UTC session prints, "2026-03-01 10:30:00.5+00": string work only,
+  // a hot spot when a page holds many records.
+  const utc = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?\+00$/.exec(value);
+  if (utc) return `${utc[1]}T${utc[2]}.${(utc[3] ?? "").padEnd(3, "0").slice(0, 3)}Z`;
+  // A date column (views) prints only the day.
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return `${value}T00:00:00.000Z`;
+  // Offsets print as "+02" or "-05:30"; ISO wants "+02:00".
+  let text = value.replace(" ", "T").replace(/(T[\d:.]+[+-]\d\d)$/, "$1:00");
   // timestamp without time zone (views) carries no offset: it is UTC here.
   if (/T\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(text)) text += "Z";
   const date = new Date(text);
