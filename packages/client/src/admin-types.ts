@@ -1,22 +1,13 @@
 // Shapes of the admin API (docs/collections.md, docs/auth.md), mirrored loosely so the SDK ships
 // no zod: enough to program against, with an index signature where the server has more.
 
+import type { FieldKind } from "./typegen/typegen-document.js";
+
 /** A field of a collection definition (docs/collections.md, "Fields"). */
 export interface FieldDefinition {
   id?: string;
   name: string;
-  type:
-    | "text"
-    | "number"
-    | "bool"
-    | "email"
-    | "url"
-    | "date"
-    | "autodate"
-    | "select"
-    | "json"
-    | "relation"
-    | "file";
+  type: FieldKind;
   required?: boolean;
   nullable?: boolean;
   unique?: boolean;

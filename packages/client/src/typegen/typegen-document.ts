@@ -37,20 +37,8 @@ export interface TypegenDocument {
   collections: readonly TypegenCollection[];
 }
 
-export type FieldKind =
-  | "text"
-  | "number"
-  | "bool"
-  | "email"
-  | "url"
-  | "date"
-  | "autodate"
-  | "select"
-  | "json"
-  | "relation"
-  | "file";
-
-const fieldKinds = new Set<string>([
+/** Every field type the server knows (the SDK ships no zod, so it keeps its own list). */
+export const fieldKindList = [
   "text",
   "number",
   "bool",
@@ -62,7 +50,10 @@ const fieldKinds = new Set<string>([
   "json",
   "relation",
   "file",
-]);
+] as const;
+export type FieldKind = (typeof fieldKindList)[number];
+
+const fieldKinds = new Set<string>(fieldKindList);
 
 /** A field with every default applied. */
 export interface NormalField {
