@@ -896,9 +896,11 @@ describe("logs", () => {
     const text = JSON.stringify(t.logs);
     expect(secrets.length).toBeGreaterThan(20);
     for (const secret of new Set(secrets)) {
-      // Six-digit codes only as a whole, not as a run inside a timestamp.
-      if (/^\d{6}$/.test(secret)) expect(text).not.toMatch(new RegExp(`(?<!\\d)${secret}(?!\\d)`));
-      else expect(text).not.toContain(secret);
+      // Six-digit codes only as a whole token: a random code can also turn up inside a
+      // timestamp or a request id (hex), which is not a leak.
+      if (/^\d{6}$/.test(secret)) {
+        expect(text).not.toMatch(new RegExp(`(?<![0-9A-Za-z])${secret}(?![0-9A-Za-z])`));
+      } else expect(text).not.toContain(secret);
     }
   });
 });
