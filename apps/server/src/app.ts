@@ -11,6 +11,7 @@ import { actorMiddleware } from "./http/auth.js";
 import type { CtxDeps } from "./http/ctx.js";
 import type { AppDeps, AppEnv } from "./http/env.js";
 import { createErrorHandler, errorResponse } from "./http/error-handler.js";
+import { isMultipart } from "./http/multipart.js";
 import { createNotFoundHandler } from "./http/not-found.js";
 import { requestLog } from "./http/request-log.js";
 import { adminRoutes } from "./routes/admin.js";
@@ -21,21 +22,27 @@ import { authPageRoutes } from "./routes/auth-pages.js";
 import { batchRoutes } from "./routes/batch.js";
 import { collectionRoutes } from "./routes/collections.js";
 import { consoleRoutes } from "./routes/console.js";
+import { fileRoutes } from "./routes/files.js";
 import { healthRoutes } from "./routes/health.js";
 import { openApiRoutes } from "./routes/openapi.js";
 import { recordRoutes } from "./routes/records.js";
 import { schemaRoutes } from "./routes/schema.js";
 import { oauth2SettingsRoutes } from "./routes/settings-oauth2.js";
+import { storageSettingsRoutes } from "./routes/settings-storage.js";
 import { superuserRoutes } from "./routes/superusers.js";
 
 export type { AppDeps, AppEnv };
 
+const recordWritePath = /^\/api\/collections\/[^/]+\/records(?:\/[^/]+)?$/;
+
 export function createApp(deps: AppDeps) {
   const { config, database, logger } = deps;
   const collections = deps.collections ?? new CollectionRegistry(database);
-  const ctxDeps: CtxDeps = {
+  const ctxDeps: CtxDeps & { bodyLimit: number } = {
     database,
     collections,
+    files: deps.files,
+    bodyLimit: config.bodyLimit,
     log: logger,
     baseUrl: config.publicUrl ?? `http://localhost:${config.port}`,
     trustProxy: config.trustProxy,
@@ -67,12 +74,13 @@ export function createApp(deps: AppDeps) {
       onError: (c) => errorResponse(c, errors.payloadTooLarge(16 * 1024)),
     }),
   );
-  app.use(
-    "/api/*",
-    bodyLimit({
-      maxSize: config.bodyLimit,
-      onError: (c) => errorResponse(c, errors.payloadTooLarge(config.bodyLimit)),
-    }),
+  const apiBodyLimit = bodyLimit({
+    maxSize: config.bodyLimit,
+    onError: (c) => errorResponse(c, errors.payloadTooLarge(config.bodyLimit)),
+  });
+  // Record writes with files stream their multipart bodies under per-field limits instead.
+  app.use("/api/*", (c, next) =>
+    isMultipart(c) && recordWritePath.test(c.req.path) ? next() : apiBodyLimit(c, next),
   );
 
   app.use("/api/*", actorMiddleware(database, collections, { publicUrl: config.publicUrl }));
@@ -80,12 +88,14 @@ export function createApp(deps: AppDeps) {
   app.route("/api", healthRoutes(database));
   app.route("/api/collections", collectionRoutes(ctxDeps));
   app.route("/api/collections", recordRoutes(ctxDeps));
+  app.route("/api/files", fileRoutes(ctxDeps));
   app.route("/api/collections", authRoutes(ctxDeps));
   app.route("/api/collections", oauth2Routes(ctxDeps));
   app.route("/api/collections", otpMfaRoutes(ctxDeps));
   app.route("/api/superusers", superuserRoutes(ctxDeps));
   app.route("/api", adminRoutes(ctxDeps));
   app.route("/api/settings", oauth2SettingsRoutes(ctxDeps));
+  app.route("/api/settings", storageSettingsRoutes(ctxDeps));
   app.route("/api", batchRoutes(ctxDeps));
   app.route("/api/schema", schemaRoutes(ctxDeps));
   app.route("/api", openApiRoutes({ collections, publicUrl: config.publicUrl }));

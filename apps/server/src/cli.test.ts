@@ -1,11 +1,15 @@
 // The `cairn` command as an operator runs it: a real process, signals, exit codes.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { text } from "node:stream/consumers";
 import { fileURLToPath } from "node:url";
 import { generateTypes } from "@cairn/client/typegen";
+import { createDb, schema } from "@cairn/db";
 import { type TestDatabase, testDatabase } from "@cairn/db/testing";
+import { createS3Storage } from "@cairn/storage";
+import { startS3rver } from "@cairn/storage/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
@@ -227,4 +231,87 @@ describe("cairn serve", () => {
     expect(await run.exit).toBe(0);
     expect(run.stdout.join("\n")).toContain("migrations applied");
   });
+
+  it("files migrate explains itself, refuses bad usage with 2, and runs", async () => {
+    const help = runCli(["files", "migrate", "--help"], env);
+    expect(await help.exit).toBe(0);
+    const text = help.stdout.join("\n");
+    expect(text).toContain("Usage: cairn files migrate [--to local|s3] [--dry-run]");
+    expect(text).toContain("--dry-run");
+    const usage = await Promise.all(
+      [
+        ["files"],
+        ["files", "copy"],
+        ["files", "migrate", "extra"],
+        ["files", "migrate", "--to", "ftp"],
+        ["files", "migrate", "--to"],
+        ["files", "migrate", "--bogus"],
+      ].map(async (args) => {
+        const run = runCli(args, env);
+        return { args: args.join(" "), exit: await run.exit, stderr: run.stderr };
+      }),
+    );
+    for (const run of usage) expect(run.exit, run.args).toBe(2);
+    expect(usage[3]?.stderr).toContain("--to must be one of local, s3");
+    expect(usage[5]?.stderr).toContain("--bogus");
+
+    // On the data itself: nothing to move yet, and S3 is refused until it is configured.
+    const dry = runCli(["files", "migrate", "--dry-run"], env);
+    expect(await dry.exit, dry.stderr).toBe(0);
+    expect(dry.stdout.join("\n")).toContain(
+      "Would move 0 files (0 bytes) to local; 0 skipped, 0 failed.",
+    );
+    const toS3 = runCli(["files", "migrate", "--to", "s3"], env);
+    expect(await toS3.exit).toBe(1);
+    expect(toS3.stderr).toContain("S3 storage is not configured");
+  }, 120_000); // nine processes, two of them opening the database
+
+  it("files migrate moves files from <dataDir>/storage to S3 once the settings say so", async () => {
+    const s3 = await startS3rver("cairn-cli");
+    const database = pg ?? (await createDb({ dataDir }));
+    try {
+      const { endpoint, region, bucket, accessKeyId, secretAccessKey } = s3.options;
+      await database.db.insert(schema.settings).values({
+        key: "storage",
+        value: {
+          kind: "s3",
+          s3: { endpoint, region, bucket, accessKeyId, secretAccessKey, forcePathStyle: true },
+        },
+      });
+      await database.db.insert(schema.files).values({
+        id: "cli_file_1",
+        collectionId: "col1",
+        recordId: "rec1",
+        fieldId: "f1",
+        name: "notes_abcdefghij.txt",
+        originalName: "notes.txt",
+        storage: "local",
+        key: "col1/rec1/notes_abcdefghij.txt",
+        size: 11,
+        mimeType: "text/plain",
+        status: "attached",
+        uploadedBy: "superuser:cli",
+      });
+    } finally {
+      if (!pg) await database.close();
+    }
+    const local = join(dataDir, "storage", "col1", "rec1", "notes_abcdefghij.txt");
+    await mkdir(dirname(local), { recursive: true });
+    await writeFile(local, "hello files");
+    try {
+      const run = runCli(["files", "migrate"], env);
+      expect(await run.exit, run.stderr).toBe(0);
+      expect(run.stdout.join("\n")).toContain(
+        "Moved 1 file (11 bytes) to s3; 0 skipped, 0 failed.",
+      );
+      expect(run.stderr).toContain("[1/1] moved col1/rec1/notes_abcdefghij.txt");
+      const bucket = createS3Storage(s3.options);
+      const got = await bucket.get("col1/rec1/notes_abcdefghij.txt");
+      expect(got && (await text(got.body))).toBe("hello files");
+      await bucket.close();
+      await expect(readFile(local)).rejects.toThrow(/ENOENT/);
+    } finally {
+      await s3.stop();
+    }
+  }, 120_000);
 });

@@ -1,18 +1,24 @@
 #!/usr/bin/env node
 // The `cairn` command: operator entry point. Reads the environment once, here.
 import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import {
   applySchema,
   CollectionRegistry,
   type Ctx,
   createCtx,
+  createFileStorage,
   createSuperuser,
   deleteSuperuser,
   exportSchema,
   isCairnError,
   listSuperusers,
+  type MigrateFilesProgress,
+  migrateFiles,
   planSchema,
+  type StorageKind,
+  storageKinds,
 } from "@cairn/core";
 import { createDb, DatabaseUnreachableError, DataDirInUseError } from "@cairn/db";
 import { type Config, ConfigError, loadConfig } from "./config.js";
@@ -34,11 +40,29 @@ Commands:
                                  Make the schema equal to FILE, in one transaction.
   typegen [--out FILE]           Write TypeScript types for the schema (stdout by default);
                                  the same output as cairn-typegen, see docs/typegen.md.
+  files migrate [--to local|s3] [--dry-run]
+                                 Move stored files to the active storage (or --to), see
+                                 \`cairn files migrate --help\`.
 
 Configuration comes from environment variables; see docs/configuration.md.`;
 
-async function main(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({
+const filesUsage = `Usage: cairn files migrate [--to local|s3] [--dry-run]
+
+Moves every file attached to a record from the storage it lives on to the active storage
+(the \`storage\` setting) or to the one --to names: copies the bytes, points the file at the
+copy, then deletes the old bytes and thumbnails. One file at a time: safe to stop (Ctrl-C) and
+run again, and servers keep serving files while it runs (each file is read from where it is).
+
+Options:
+  --to local|s3   Where the files go (default: the active storage).
+  --dry-run       Only check and count what would move; change nothing.
+
+Exit code 0 when every file moved, 1 when any failed or it was stopped (failures are listed;
+run it again to retry), 2 for a usage error. On the embedded database (no DATABASE_URL) stop
+the server first: only one process can open it.`;
+
+const parseCommandLine = (argv: string[]) =>
+  parseArgs({
     args: argv,
     allowPositionals: true,
     options: {
@@ -46,11 +70,24 @@ async function main(argv: string[]): Promise<number> {
       out: { type: "string" },
       password: { type: "string" },
       "allow-destructive": { type: "boolean" },
+      to: { type: "string" },
+      "dry-run": { type: "boolean" },
     },
   });
+
+async function main(argv: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parseCommandLine>;
+  try {
+    parsed = parseCommandLine(argv);
+  } catch (error) {
+    // Unknown options and missing option values are usage errors, like unknown commands.
+    process.stderr.write(`cairn: ${(error as Error).message}\n\n${usage}\n`);
+    return 2;
+  }
+  const { positionals, values } = parsed;
   const command = positionals[0] ?? "serve";
   if (values.help || command === "help") {
-    process.stdout.write(`${usage}\n`);
+    process.stdout.write(`${command === "files" ? filesUsage : usage}\n`);
     return 0;
   }
   const config = loadConfig(process.env);
@@ -90,6 +127,11 @@ async function main(argv: string[]): Promise<number> {
       });
     case "typegen":
       return typegenCommand(config, positionals.slice(1), values.out);
+    case "files":
+      return filesCommand(config, positionals.slice(1), {
+        to: values.to,
+        dryRun: values["dry-run"] === true,
+      });
     default:
       process.stderr.write(`Unknown command "${command}".\n\n${usage}\n`);
       return 2;
@@ -100,12 +142,21 @@ async function main(argv: string[]): Promise<number> {
  * Runs an operator command straight on the database, acting as a superuser ("cli"). Domain
  * errors print with their field problems and exit 1.
  */
-async function withCliCtx(config: Config, run: (ctx: Ctx) => Promise<number>): Promise<number> {
+async function withCliCtx(
+  config: Config,
+  run: (ctx: Ctx) => Promise<number>,
+  options: { files?: boolean } = {},
+): Promise<number> {
   const database = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  // The same storage the server uses: local disk under the data directory, S3 from the settings.
+  const files = options.files
+    ? createFileStorage({ database, localRoot: join(config.dataDir, "storage") })
+    : undefined;
   try {
     const ctx = createCtx({
       database,
       collections: new CollectionRegistry(database),
+      files,
       actor: { kind: "superuser", id: "cli", email: "cli" },
     });
     return await run(ctx);
@@ -119,6 +170,7 @@ async function withCliCtx(config: Config, run: (ctx: Ctx) => Promise<number>): P
     }
     throw error;
   } finally {
+    await files?.close();
     await database.close();
   }
 }
@@ -230,6 +282,75 @@ async function typegenCommand(
     } else process.stdout.write(types);
     return 0;
   });
+}
+
+async function filesCommand(
+  config: Config,
+  args: string[],
+  options: { to: string | undefined; dryRun: boolean },
+): Promise<number> {
+  const [sub, ...extra] = args;
+  if (sub !== "migrate" || extra.length > 0) {
+    process.stderr.write(`${filesUsage}\n`);
+    return 2;
+  }
+  const to = options.to;
+  if (to !== undefined && !storageKinds.includes(to as StorageKind)) {
+    process.stderr.write(`cairn: --to must be one of ${storageKinds.join(", ")}.\n`);
+    return 2;
+  }
+  return withCliCtx(
+    config,
+    async (ctx) => {
+      // Ctrl-C finishes the file in hand, so nothing is left half-moved; a second one kills.
+      const stop = new AbortController();
+      const onSignal = () => {
+        process.stderr.write("cairn: stopping after this file (again to force)\n");
+        stop.abort();
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+      };
+      process.on("SIGINT", onSignal);
+      process.on("SIGTERM", onSignal);
+      const verb = options.dryRun ? "would move" : "moved";
+      const onProgress = (step: MigrateFilesProgress) => {
+        const what = step.outcome === "moved" ? verb : step.outcome;
+        const why = step.message ? `: ${step.message}` : "";
+        process.stderr.write(
+          `[${step.done}/${step.total}] ${what} ${step.file.key} (${step.file.from}, ${step.file.size} bytes)${why}\n`,
+        );
+      };
+      try {
+        const result = await migrateFiles({
+          ctx,
+          input: {
+            to: to as StorageKind | undefined,
+            dryRun: options.dryRun,
+            onProgress,
+            signal: stop.signal,
+          },
+        });
+        for (const leftover of result.leftovers) {
+          process.stderr.write(
+            `cairn: ${leftover.key} moved, but its old copy on ${leftover.from} is still there: ${leftover.message}\n`,
+          );
+        }
+        const files = (n: number) => `${n} file${n === 1 ? "" : "s"}`;
+        process.stdout.write(
+          `${options.dryRun ? "Would move" : "Moved"} ${files(result.moved)} (${result.bytes} bytes) to ${result.to}; ` +
+            `${result.skipped} skipped, ${result.failed} failed${result.aborted ? ", stopped early" : ""}.\n`,
+        );
+        for (const failure of result.failures) {
+          process.stdout.write(`  failed ${failure.key} (${failure.from}): ${failure.message}\n`);
+        }
+        return result.failed > 0 || result.aborted ? 1 : 0;
+      } finally {
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+      }
+    },
+    { files: true },
+  );
 }
 
 main(process.argv.slice(2)).then(

@@ -1,6 +1,15 @@
 // Boots a Cairn server: database (migrated), app, HTTP listener, and an orderly stop.
 import type { AddressInfo } from "node:net";
-import { CollectionRegistry, createCtx, issueSetupLink, pruneExpired } from "@cairn/core";
+import { join } from "node:path";
+import {
+  CollectionRegistry,
+  createCtx,
+  createFileStorage,
+  type FileStorage,
+  issueSetupLink,
+  pruneExpired,
+  sweepFiles,
+} from "@cairn/core";
 import { createDb, type Database } from "@cairn/db";
 import type { ServerType } from "@hono/node-server";
 import { serve } from "@hono/node-server";
@@ -12,16 +21,26 @@ export interface RunningServer {
   /** The base URL it listens on, e.g. http://127.0.0.1:8090. */
   readonly url: string;
   readonly database: Database;
-  /** Stops accepting, lets in-flight requests finish (up to the shutdown timeout), closes the db. */
+  /** Where file bytes live: local disk under <dataDir>/storage, S3 when the settings say so. */
+  readonly files: FileStorage;
+  /** Stops accepting, lets in-flight requests finish (up to the shutdown timeout), closes storage
+   * and the db. */
   stop(): Promise<void>;
 }
 
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const started = performance.now();
   const database = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  // Local files live beside the embedded database, also when Postgres is elsewhere; S3 (the
+  // `storage` setting) is what several replicas share.
+  const files = createFileStorage({
+    database,
+    localRoot: join(config.dataDir, "storage"),
+    log: logger,
+  });
   let server: ServerType;
   try {
-    const app = createApp({ config, database, logger });
+    const app = createApp({ config, database, logger, files });
     server = await new Promise<ServerType>((resolve, reject) => {
       const listening = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
         resolve(listening),
@@ -29,6 +48,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       listening.once("error", reject);
     });
   } catch (error) {
+    await files.close();
     await database.close();
     throw error;
   }
@@ -41,6 +61,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       console: `${config.publicUrl ?? url}/_/`,
       database: database.driver,
       dataDir: database.driver === "pglite" ? config.dataDir : undefined,
+      storage: await activeStorage(files),
       startupMs: Math.round(performance.now() - started),
     },
     "cairn is ready",
@@ -63,12 +84,14 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     process.stderr.write(`\n  Create the first superuser: ${setupLink}\n\n`);
   }
 
-  // Expired tokens, sessions and rate-limit windows, pruned hourly (idempotent on any replica).
+  // Hourly, idempotent on any replica: expired tokens, sessions and rate-limit windows go, and
+  // the file sweep removes unattached uploads and finishes interrupted deletions.
   const housekeeping = setInterval(
     () => {
-      pruneExpired({
-        ctx: createCtx({ database, collections: new CollectionRegistry(database) }),
-      }).catch((error: unknown) => logger.warn({ err: error }, "housekeeping failed"));
+      const ctx = createCtx({ database, collections: new CollectionRegistry(database), files });
+      pruneExpired({ ctx })
+        .then(() => sweepFiles({ ctx }))
+        .catch((error: unknown) => logger.warn({ err: error }, "housekeeping failed"));
     },
     60 * 60 * 1000,
   );
@@ -92,10 +115,20 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         await closed;
       }
       clearTimeout(timer);
+      await files.close();
       await database.close();
       logger.info("stopped");
     })();
     return stopping;
   };
-  return { url, database, stop };
+  return { url, database, files, stop };
+}
+
+/** The backend new files go to, for the ready line; a storage problem must not stop the boot. */
+async function activeStorage(files: FileStorage): Promise<string> {
+  try {
+    return (await files.active()).kind;
+  } catch (error) {
+    return `unavailable (${error instanceof Error ? error.message : String(error)})`;
+  }
 }

@@ -5,10 +5,17 @@ import type { ErrorCode as ServerErrorCode } from "@cairn/schema";
 import { describe, expectTypeOf, it } from "vitest";
 import type { ErrorCode } from "./cairn-error.js";
 import { createClient } from "./client.js";
+import type { FileUpload } from "./file-types.js";
 import type { AuthSession, ListResult, SignInResult } from "./index.js";
 import type { CairnSchema } from "./schema-types.js";
 
-type User = { id: string; collectionName: "users"; email?: string; name: string };
+type User = {
+  id: string;
+  collectionName: "users";
+  email?: string;
+  name: string;
+  avatar: string | null;
+};
 type Post = {
   id: string;
   collectionName: "posts";
@@ -17,22 +24,35 @@ type Post = {
   tags: ("news" | "howto")[] | null;
   author: string;
   editors: string[] | null;
+  attachments: string[] | null;
 };
 type Comment = { id: string; collectionName: "comments"; post: string; body: string };
 
 type Schema = {
   users: {
     record: User;
-    create: { name: string; email?: string };
-    update: { name?: string };
+    create: { name: string; email?: string; avatar?: string | FileUpload | null };
+    update: { name?: string; avatar?: string | FileUpload | null };
     relations: Record<never, never>;
     backRelations: { posts_via_author: { collection: "posts" } };
     type: "auth";
   };
   posts: {
     record: Post;
-    create: { title: string; views?: number; tags?: ("news" | "howto")[]; author: string };
-    update: { title?: string; views?: number; tags?: ("news" | "howto")[]; author?: string };
+    create: {
+      title: string;
+      views?: number;
+      tags?: ("news" | "howto")[];
+      author: string;
+      attachments?: string[] | FileUpload | FileUpload[] | null;
+    };
+    update: {
+      title?: string;
+      views?: number;
+      tags?: ("news" | "howto")[];
+      author?: string;
+      attachments?: string[] | FileUpload | FileUpload[] | null;
+    };
     relations: {
       author: { collection: "users"; multiple: false };
       editors: { collection: "users"; multiple: true };
@@ -116,6 +136,60 @@ describe("SDK types", () => {
     void writes;
   });
 
+  it("file fields take uploads in create and update (with progress), not in batch or sign-up", () => {
+    const files = async () => {
+      const file = new File(["x"], "a.txt");
+      const post = await posts.create(
+        { title: "x", author: "u1", attachments: [file, { data: new Uint8Array([1]), name: "b" }] },
+        { onUploadProgress: ({ loaded, total }) => void [loaded, total] },
+      );
+      expectTypeOf(post.attachments).toEqualTypeOf<string[] | null>();
+      // UpdateBody gives a hand-written multiple file field its modifiers.
+      await posts.update("p1", { "attachments+": file, "attachments-": ["old.png"] });
+      await posts.update("p1", { "attachments+": ["direct_k3j9x0a1bq.png"] });
+      await cairn.collection("users").update("u1", { avatar: new Blob(["x"]) });
+      // @ts-expect-error: removing takes stored names
+      await posts.update("p1", { "attachments-": file });
+      // @ts-expect-error: prepending takes stored names
+      await posts.update("p1", { "+attachments": file });
+      // @ts-expect-error: progress is a function of { loaded, total }
+      await posts.create({ title: "x", author: "u1" }, { onUploadProgress: true });
+      // @ts-expect-error: a batch is JSON: no uploads
+      posts.op.create({ title: "x", author: "u1", attachments: file });
+      // @ts-expect-error: nor in batch updates
+      posts.op.update("p1", { "attachments+": file });
+      posts.op.update("p1", { "attachments+": "direct_k3j9x0a1bq.png" });
+      // @ts-expect-error: sign-up is JSON: upload the avatar with update afterwards
+      await cairn.auth.signUp({ email: "a@b.c", password: "pw", name: "Ann", avatar: file });
+
+      expectTypeOf(cairn.files.url(post, post.attachments?.[0], { thumb: "100x100" })).toBeString();
+      cairn.files.url({ collectionName: "posts", id: "p1" }, "a.png", {
+        token: "t",
+        download: true,
+      });
+      expectTypeOf(cairn.files.urls(post, "attachments")).toEqualTypeOf<string[]>();
+      // @ts-expect-error: not a field of the record
+      cairn.files.urls(post, "attachmentz");
+      // @ts-expect-error: a file URL needs the record's id
+      cairn.files.url({ collectionName: "posts" }, "a.png");
+      const { token, expiresAt } = await cairn.files.getToken();
+      expectTypeOf(token).toBeString();
+      expectTypeOf(expiresAt).toBeString();
+      const up = await cairn.files.uploadDirect({
+        collection: "posts",
+        field: "attachments",
+        file,
+      });
+      expectTypeOf(up).toEqualTypeOf<{
+        recordId: string;
+        name: string;
+        size: number;
+        type: string;
+      }>();
+    };
+    void files;
+  });
+
   it("batch answers are typed per operation", () => {
     const batch = async () => {
       const [created, , deleted] = await cairn.batch([
@@ -157,6 +231,10 @@ describe("SDK types", () => {
       const page = await any.collection("whatever").list({ expand: "a.b" });
       expectTypeOf(page.items[0]!.id).toEqualTypeOf<string>();
       await any.collection("whatever").create({ anything: 1 });
+      await any.collection("whatever").update("id", { "n+": 1, "files+": new Blob(["x"]) });
+      const record = await any.collection("whatever").get("id");
+      any.files.url(record, "a.png");
+      any.files.urls(record, "files");
     };
     void loose;
   });

@@ -3,11 +3,19 @@
 import { AuthClient } from "./auth-client.js";
 import { SessionStore } from "./auth-session.js";
 import { type AuthStorage, browserStorage, memoryStorage } from "./auth-storage.js";
+import { FilesClient } from "./file-client.js";
+import { assertNoUploads } from "./file-form.js";
 import { bindFilter, type FilterValue } from "./filter-bind.js";
 import { type CallOptions, type RequestOptions, Transport } from "./http-transport.js";
 import type { BatchOperation, BatchResults } from "./record-batch.js";
 import { RecordClient } from "./record-client.js";
-import type { AnySchema, AuthName, CairnSchema, DefaultAuthCollection } from "./schema-types.js";
+import type {
+  AnySchema,
+  AuthName,
+  CairnSchema,
+  DefaultAuthCollection,
+  WithoutUploads,
+} from "./schema-types.js";
 
 export interface ClientOptions<C extends string = string> {
   /** A fetch implementation; defaults to the global one. */
@@ -40,8 +48,9 @@ export interface Readiness {
 type AuthRecord<S extends CairnSchema, C> = C extends keyof S
   ? S[C]["record"]
   : Record<string, unknown>;
+/** Sign-up is JSON: upload an avatar with `update` once signed in. */
 type AuthCreate<S extends CairnSchema, C> = C extends keyof S
-  ? S[C]["create"]
+  ? WithoutUploads<S[C]["create"]>
   : Record<string, unknown>;
 
 export class CairnClient<
@@ -51,6 +60,8 @@ export class CairnClient<
   readonly baseUrl: string;
   /** Sign-up, sign-in and every other flow of the auth collection, and the session. */
   readonly auth: AuthClient<AuthRecord<S, C>, AuthCreate<S, C>>;
+  /** File URLs, download tokens for protected files, and direct uploads to storage. */
+  readonly files: FilesClient;
   /** @internal The transport, for `@cairn/client/admin`. */
   readonly transport: Transport;
 
@@ -65,6 +76,7 @@ export class CairnClient<
       auth.collection ?? "users",
       auth.autoRefresh ?? true,
     );
+    this.files = new FilesClient(this.transport);
   }
 
   /**
@@ -96,11 +108,14 @@ export class CairnClient<
    *   cairn.collection("posts").op.delete(oldId),
    * ]);
    */
-  batch<const Ops extends readonly BatchOperation<unknown>[]>(
+  async batch<const Ops extends readonly BatchOperation<unknown>[]>(
     operations: Ops,
     options: CallOptions = {},
   ): Promise<BatchResults<Ops>> {
-    const requests = operations.map(({ method, url, body }) => ({ method, url, body }));
+    const requests = operations.map(({ method, url, body }) => {
+      assertNoUploads(body, "A batch");
+      return { method, url, body };
+    });
     return this.transport.request("/api/batch", {
       ...options,
       method: "POST",

@@ -3,6 +3,9 @@
 
 import type { SessionStore } from "./auth-session.js";
 import { CairnError } from "./cairn-error.js";
+import { bodySize, toFormData } from "./file-form.js";
+import type { UploadProgress } from "./file-types.js";
+import { type Answer, hasXhr, xhrSend } from "./http-xhr.js";
 
 /** Options every call takes. */
 export interface CallOptions {
@@ -15,10 +18,27 @@ export interface CallOptions {
 export interface RequestOptions extends CallOptions {
   method?: string;
   query?: Record<string, string | number | boolean | undefined>;
-  /** A JSON value, or a FormData (multipart, e.g. with files). */
+  /**
+   * A JSON value, or a FormData. An object with files among its values (File, Blob, named
+   * bytes, React Native files) goes as multipart: `@jsonPayload` first, then the files.
+   */
   body?: unknown;
   /** false: send no session (the request is anonymous). Default true. */
   auth?: boolean;
+  /**
+   * Upload progress. Where there is an XMLHttpRequest (browsers, React Native) the request
+   * goes through it, not `fetch`; elsewhere (Node) one event comes when the body is sent.
+   */
+  onUploadProgress?: (progress: UploadProgress) => void;
+}
+
+/** What `send` takes: the parts of a fetch init the SDK uses. */
+export interface SendInit {
+  method: string;
+  headers: Record<string, string>;
+  /** What both fetch and XMLHttpRequest send. */
+  body?: string | Blob | FormData | ArrayBuffer | Uint8Array | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 export interface TransportOptions {
@@ -68,31 +88,14 @@ export class Transport {
       if (token !== "" && !explicit) headers.Authorization = `Bearer ${token}`;
       else token = "";
     }
-    let body: BodyInit | undefined;
-    if (isFormData(options.body)) body = options.body;
-    else if (options.body !== undefined) {
+    let body: SendInit["body"] = isFormData(options.body) ? options.body : toFormData(options.body);
+    if (body === undefined && options.body !== undefined) {
       headers["Content-Type"] = "application/json";
       body = JSON.stringify(options.body);
     }
     const sentWith = this.store.current;
-    let response: Response;
-    try {
-      response = await this.#fetch(this.url(path, options.query), {
-        method: options.method ?? "GET",
-        headers,
-        body,
-        signal: options.signal,
-        ...(this.#credentials ? { credentials: this.#credentials } : {}),
-      });
-    } catch (cause) {
-      const aborted = options.signal?.aborted === true;
-      throw new CairnError({
-        status: 0,
-        code: aborted ? "ABORTED" : "NETWORK_ERROR",
-        message: aborted ? "The request was aborted." : `Could not reach ${this.baseUrl}.`,
-        cause,
-      });
-    }
+    const init = { method: options.method ?? "GET", headers, body, signal: options.signal };
+    const response = await this.send(this.url(path, options.query), init, options.onUploadProgress);
     const text = await response.text();
     const json = text === "" ? undefined : safeParse(text);
     if (!response.ok) {
@@ -105,6 +108,43 @@ export class Transport {
       throw toError(response, json);
     }
     return json as T;
+  }
+
+  /**
+   * One HTTP exchange, no session and no error envelope: fetch, or XHR for upload progress.
+   * Network failures and aborts become CairnErrors. Also used for storage URLs (direct uploads).
+   */
+  async send(
+    url: string,
+    init: SendInit,
+    onUploadProgress?: (progress: UploadProgress) => void,
+  ): Promise<Answer> {
+    const credentials = this.#credentials ? { credentials: this.#credentials } : {};
+    try {
+      if (onUploadProgress && hasXhr()) {
+        return await xhrSend(url, { ...init, ...credentials }, onUploadProgress);
+      }
+      const response = await this.#fetch(url, {
+        ...init,
+        body: init.body as BodyInit | undefined,
+        ...credentials,
+      });
+      if (onUploadProgress) {
+        const size = bodySize(init.body);
+        onUploadProgress({ loaded: size, total: size });
+      }
+      return response;
+    } catch (cause) {
+      const aborted = init.signal?.aborted === true;
+      throw new CairnError({
+        status: 0,
+        code: aborted ? "ABORTED" : "NETWORK_ERROR",
+        message: aborted
+          ? "The request was aborted."
+          : `Could not reach ${url.startsWith(this.baseUrl) ? this.baseUrl : origin(url)}.`,
+        cause,
+      });
+    }
   }
 }
 
@@ -120,7 +160,13 @@ function safeParse(text: string): unknown {
   }
 }
 
-function toError(response: Response, json: unknown): CairnError {
+/** The scheme and host of a URL, for messages (the path may hold a signature). */
+function origin(url: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(url)?.[0] ?? url;
+}
+
+/** @internal The server's error envelope (or any failed answer) as a CairnError. */
+export function toError(response: Answer, json: unknown): CairnError {
   const requestId = response.headers.get("x-request-id") ?? undefined;
   const envelope = (json as { error?: Partial<Record<string, unknown>> } | undefined)?.error;
   if (envelope && typeof envelope.code === "string" && typeof envelope.message === "string") {

@@ -1,4 +1,4 @@
-// @cairn/client: the app surface (auth, records, filters, batch). Admin features are in
+// @cairn/client: the app surface (auth, records, files, filters, batch). Admin features are in
 // @cairn/client/admin so app bundles never carry them.
 export { AuthClient } from "./auth-client.js";
 export { MfaClient } from "./auth-mfa.js";
@@ -23,6 +23,18 @@ export {
   type Health,
   type Readiness,
 } from "./client.js";
+export { FilesClient } from "./file-client.js";
+export type {
+  DirectUploadInput,
+  DirectUploadResult,
+  FileBytes,
+  FileOwner,
+  FileToken,
+  FileUpload,
+  FileUrlOptions,
+  NativeFile,
+  UploadProgress,
+} from "./file-types.js";
 export { bindFilter, type FilterValue } from "./filter-bind.js";
 export type { CallOptions, RequestOptions } from "./http-transport.js";
 export type { BatchOperation, BatchResults } from "./record-batch.js";
@@ -32,6 +44,7 @@ export {
   type ListResult,
   type ReadOptions,
   RecordClient,
+  type WriteOptions,
 } from "./record-client.js";
 export type {
   AnySchema,
@@ -43,4 +56,5 @@ export type {
   ExpandOf,
   UpdateBody,
   WithExpand,
+  WithoutUploads,
 } from "./schema-types.js";

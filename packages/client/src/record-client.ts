@@ -1,5 +1,6 @@
 // Records of one collection: list (pages and cursors), get, getFirst, create, update, delete,
 // and batch operations. Types come from the generated Schema; paths from docs/records.md.
+import type { UploadProgress } from "./file-types.js";
 import type { CallOptions, Transport } from "./http-transport.js";
 import type { BatchOperation } from "./record-batch.js";
 import type {
@@ -8,6 +9,7 @@ import type {
   CheckExpand,
   UpdateBody,
   WithExpand,
+  WithoutUploads,
 } from "./schema-types.js";
 
 /** Options of a read: what to expand, which keys to return. */
@@ -16,6 +18,15 @@ export interface ReadOptions<E extends string = never> extends CallOptions {
   expand?: E;
   /** Keys to return, e.g. `"id,title,expand.author.name"` (types still show every field). */
   fields?: string;
+}
+
+/** Options of a create or update: those of a read, and upload progress. */
+export interface WriteOptions<E extends string = never> extends ReadOptions<E> {
+  /**
+   * Progress of the body going up (useful with files). Browsers and React Native then send
+   * through XMLHttpRequest (not your custom `fetch`); Node reports once, when it is sent.
+   */
+  onUploadProgress?: (progress: UploadProgress) => void;
 }
 
 export interface ListOptions<E extends string = never> extends ReadOptions<E> {
@@ -47,18 +58,24 @@ export interface ListResult<T> {
 
 type Rec<S extends CairnSchema, N extends keyof S, E extends string> = WithExpand<S, N, E>;
 
-/** Builds batch operations for one collection: pass them to `cairn.batch([...])`. */
+/**
+ * Builds batch operations for one collection: pass them to `cairn.batch([...])`. A batch is
+ * JSON: file fields take stored names (upload with create/update, or `cairn.files.uploadDirect`).
+ */
 export interface BatchOperations<S extends CairnSchema, N extends keyof S & string> {
   /**
    * @example
    * await cairn.batch([cairn.collection("posts").op.create({ title: "x" })]);
    */
-  create(body: S[N]["create"]): BatchOperation<S[N]["record"]>;
+  create(body: WithoutUploads<S[N]["create"]>): BatchOperation<S[N]["record"]>;
   /**
    * @example
    * await cairn.batch([cairn.collection("posts").op.update(id, { "views+": 1 })]);
    */
-  update(id: string, body: UpdateBody<S[N]["update"]>): BatchOperation<S[N]["record"]>;
+  update(
+    id: string,
+    body: WithoutUploads<UpdateBody<S[N]["update"]>>,
+  ): BatchOperation<S[N]["record"]>;
   /**
    * @example
    * await cairn.batch([cairn.collection("posts").op.delete(id)]);
@@ -184,40 +201,45 @@ export class RecordClient<S extends CairnSchema = AnySchema, N extends keyof S &
   }
 
   /**
-   * Creates a record (a FormData body for files); answers it as the viewer sees it.
+   * Creates a record; answers it as the viewer sees it. File fields take uploads (File, Blob,
+   * `{ data, name }` bytes, React Native `{ uri, name, type }`): the body then goes multipart.
    *
    * @example
-   * const post = await cairn.collection("posts").create({ title: "Hello" });
+   * const post = await cairn.collection("posts").create({ title: "Hello", cover: input.files[0] });
    */
   async create<E extends string = never>(
     body: S[N]["create"] | FormData,
-    options: ReadOptions<E> & { expand?: CheckExpand<S, N, E> } = {},
+    options: WriteOptions<E> & { expand?: CheckExpand<S, N, E> } = {},
   ): Promise<Rec<S, N, E>> {
     const record = await this.#transport.request<Rec<S, N, E>>(this.#path(), {
       ...call(options),
       method: "POST",
       body,
       query: output(options),
+      onUploadProgress: options.onUploadProgress,
     });
     return options.expand ? fillExpand(record, options.expand) : record;
   }
 
   /**
    * Changes some fields; takes modifiers: `"views+": 1`, `"tags+": "x"`, `"+tags"`, `"tags-"`.
+   * File fields take uploads as in `create`; `"field+"` appends them, `"field-"` removes
+   * stored names.
    *
    * @example
-   * await cairn.collection("posts").update(id, { title: "New", "views+": 1 });
+   * await cairn.collection("posts").update(id, { title: "New", "views+": 1, "attachments+": file });
    */
   async update<E extends string = never>(
     id: string,
     body: UpdateBody<S[N]["update"]> | FormData,
-    options: ReadOptions<E> & { expand?: CheckExpand<S, N, E> } = {},
+    options: WriteOptions<E> & { expand?: CheckExpand<S, N, E> } = {},
   ): Promise<Rec<S, N, E>> {
     const record = await this.#transport.request<Rec<S, N, E>>(`${this.#path()}/${enc(id)}`, {
       ...call(options),
       method: "PATCH",
       body,
       query: output(options),
+      onUploadProgress: options.onUploadProgress,
     });
     return options.expand ? fillExpand(record, options.expand) : record;
   }

@@ -1,13 +1,17 @@
 // The shape of a generated `Schema` (cairn-typegen writes one per app) and the types the SDK
 // derives from it. Without a generated schema everything falls back to loose records.
+import type { FileUpload } from "./file-types.js";
 
 /** One collection as the type generator describes it. */
 export interface CollectionTypes {
   /** A record as the API returns it (hidden fields left out). */
   record: Record<string, unknown>;
-  /** The body of a create: required fields required, the rest optional. */
+  /**
+   * The body of a create: required fields required, the rest optional. File fields take
+   * stored names or uploads (`FileUpload`); the record holds stored names.
+   */
   create: Record<string, unknown>;
-  /** The body of an update: every field optional. */
+  /** The body of an update: every field optional; file fields as in `create`. */
   update: Record<string, unknown>;
   /** Relation fields: the collection each points at, and whether it holds several. */
   relations: Record<string, { collection: string; multiple: boolean }>;
@@ -130,6 +134,19 @@ type ListKeys<U> = {
   [K in FieldKey<U>]-?: NonNullable<U[K]> extends readonly unknown[] ? K : never;
 }[FieldKey<U>];
 type Item<V> = NonNullable<V> extends readonly (infer I)[] ? I : never;
+/**
+ * Keys of U holding several files (`string[] | FileUpload | FileUpload[]`): `"key+"` appends
+ * stored names or uploads; `"+key"` and `"key-"` take stored names.
+ */
+type FileListKeys<U> = {
+  [K in FieldKey<U>]-?: unknown extends U[K]
+    ? never
+    : FileUpload extends NonNullable<U[K]>
+      ? FileUpload[] extends NonNullable<U[K]>
+        ? K
+        : never
+      : never;
+}[FieldKey<U>];
 
 /**
  * An update body: the collection's update fields, plus modifiers (docs/records.md):
@@ -139,7 +156,14 @@ export type UpdateBody<U> = U & {
   [K in NumberKeys<U> as `${K}+` | `${K}-`]?: number;
 } & {
   [K in ListKeys<U> as `${K}+` | `+${K}` | `${K}-`]?: Item<U[K]> | Item<U[K]>[];
+} & {
+  [K in FileListKeys<U> as `${K}+`]?: string | string[] | FileUpload | FileUpload[];
+} & {
+  [K in FileListKeys<U> as `+${K}` | `${K}-`]?: string | string[];
 };
+
+/** A body with the uploads taken out of its fields: for what travels as JSON only (batch, sign-up). */
+export type WithoutUploads<T> = { [K in keyof T]: Exclude<T[K], FileUpload | FileUpload[]> };
 
 /** Names of the auth collections of S. */
 export type AuthCollectionName<S extends CairnSchema> = {

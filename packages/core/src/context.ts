@@ -2,6 +2,7 @@
 // with which schema. Built by the transport per request; verbs never reach for globals.
 import type { Database, Db } from "@cairn/db";
 import type { CollectionRegistry } from "./collections/collection-registry.js";
+import type { FileStorage } from "./files/file-storage.js";
 
 export type Actor =
   | { kind: "anonymous" }
@@ -52,6 +53,8 @@ export interface Ctx {
   inTransaction: boolean;
   actor: Actor;
   collections: CollectionRegistry;
+  /** Where file bytes live; absent in tools that never touch files. */
+  files?: FileStorage | undefined;
   request: RequestContext;
   now(): Date;
   log: Log;
@@ -107,6 +110,7 @@ export async function withTransaction<T>(ctx: Ctx, work: (tx: Ctx) => Promise<T>
 export interface CreateCtxOptions {
   database: Database;
   collections: CollectionRegistry;
+  files?: FileStorage | undefined;
   actor?: Actor;
   request?: Partial<RequestContext>;
   now?: () => Date;
@@ -121,6 +125,7 @@ export function createCtx(options: CreateCtxOptions): Ctx {
     inTransaction: false,
     actor: options.actor ?? { kind: "anonymous" },
     collections: options.collections,
+    files: options.files,
     request: {
       method: options.request?.method ?? "GET",
       query: options.request?.query ?? {},

@@ -52,6 +52,7 @@ export const errors = {
   payloadTooLarge: (limitBytes: number) =>
     new CairnError("PAYLOAD_TOO_LARGE", `The request body is larger than ${limitBytes} bytes.`),
   unsupportedMediaType: (message: string) => new CairnError("UNSUPPORTED_MEDIA_TYPE", message),
+  rangeNotSatisfiable: (message: string) => new CairnError("RANGE_NOT_SATISFIABLE", message),
   rateLimited: (message = "Too many requests.") => new CairnError("RATE_LIMITED", message),
   unavailable: (message: string, cause?: unknown) =>
     new CairnError("SERVICE_UNAVAILABLE", message, { cause }),

@@ -67,6 +67,40 @@ export {
   withTransaction,
 } from "./context.js";
 export * from "./errors.js";
+export { confirmDirectUpload } from "./files/confirm-direct-upload.js";
+export { createDirectUpload, type DirectUpload } from "./files/create-direct-upload.js";
+export {
+  type CreateFileStorageOptions,
+  createFileStorage,
+  readStorageSettings,
+  type S3Tuning,
+} from "./files/create-file-storage.js";
+export { discardUploads } from "./files/discard-uploads.js";
+export { contentDisposition } from "./files/file-names.js";
+export { inlineSafe } from "./files/file-sniff.js";
+export {
+  type FileStorage,
+  fixedFileStorage,
+  type StorageKind,
+  storageKinds,
+} from "./files/file-storage.js";
+export { createFileToken } from "./files/file-token.js";
+export {
+  type MigrateFilesFailure,
+  type MigrateFilesInput,
+  type MigrateFilesProgress,
+  type MigrateFilesResult,
+  migrateFiles,
+} from "./files/migrate-files.js";
+export { type OpenedFile, type OpenFileInput, openFile } from "./files/open-file.js";
+export {
+  checkUploadAllowed,
+  maxFilesPerRequest,
+  type StoredUpload,
+  storeUpload,
+  uploadLimit,
+} from "./files/store-upload.js";
+export { sweepFiles } from "./files/sweep-files.js";
 export { pruneExpired } from "./housekeeping/prune-expired.js";
 export { newRecordId } from "./ids.js";
 export { defaultTemplates, type MailTemplateName, renderTemplate } from "./mail/mail-templates.js";
@@ -90,6 +124,7 @@ export {
 export { updateRecord } from "./records/update-record.js";
 export { clearMailbox } from "./settings/clear-mailbox.js";
 export { getSettings } from "./settings/get-settings.js";
+export { getStorageSettings } from "./settings/get-storage-settings.js";
 export { listAuditLog } from "./settings/list-audit-log.js";
 export { listMailbox } from "./settings/list-mailbox.js";
 export { sendTestMail } from "./settings/send-test-mail.js";
@@ -99,10 +134,14 @@ export {
   putSetting,
   type SettingKey,
   type SettingValue,
+  type StorageSettings,
   settingSchemas,
+  storageSettingsSchema,
 } from "./settings/settings-store.js";
 export { testSmtp } from "./settings/test-smtp.js";
+export { testStorage } from "./settings/test-storage.js";
 export { updateSettings } from "./settings/update-settings.js";
+export { updateStorageSettings } from "./settings/update-storage-settings.js";
 export { createSuperuser } from "./superusers/create-superuser.js";
 export { deleteSuperuser } from "./superusers/delete-superuser.js";
 export { listSuperusers } from "./superusers/list-superusers.js";

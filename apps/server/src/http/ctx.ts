@@ -1,4 +1,10 @@
-import { type CollectionRegistry, type Ctx, createCtx, type Log } from "@cairn/core";
+import {
+  type CollectionRegistry,
+  type Ctx,
+  createCtx,
+  type FileStorage,
+  type Log,
+} from "@cairn/core";
 import type { Database } from "@cairn/db";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Context } from "hono";
@@ -7,6 +13,7 @@ import type { AppEnv } from "./env.js";
 export interface CtxDeps {
   database: Database;
   collections: CollectionRegistry;
+  files?: FileStorage | undefined;
   log?: Log | undefined;
   /** This server's base URL for links in mails (CAIRN_PUBLIC_URL, never a request header). */
   baseUrl?: string | undefined;
@@ -38,6 +45,7 @@ export function ctxFor(c: Context<AppEnv>, deps: CtxDeps): Ctx {
   return createCtx({
     database: deps.database,
     collections: deps.collections,
+    files: deps.files,
     actor: c.get("actor") ?? { kind: "anonymous" },
     request: {
       method: c.req.method,

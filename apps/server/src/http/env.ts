@@ -1,4 +1,4 @@
-import type { Actor, CollectionRegistry } from "@cairn/core";
+import type { Actor, CollectionRegistry, FileStorage } from "@cairn/core";
 import type { Database } from "@cairn/db";
 import type { Config } from "../config.js";
 import type { Logger } from "../logger.js";
@@ -10,6 +10,8 @@ export interface AppDeps {
   logger: Logger;
   /** The schema cache; one per process. Created by createApp when not given. */
   collections?: CollectionRegistry;
+  /** Where file bytes live (the server builds it from the storage setting). */
+  files?: FileStorage;
 }
 
 export interface AppEnv {

@@ -196,6 +196,24 @@ export function openApiDocument(
         ...Object.fromEntries(writable.map((f) => [f.name, fieldSchema(f, collections)])),
       },
     };
+    // In multipart bodies, file fields take the files themselves.
+    const binary = { type: "string", format: "binary" };
+    schemas[`${base}Upload`] = {
+      type: "object",
+      properties: {
+        "@jsonPayload": { type: "string", description: "The other fields as one JSON object." },
+        ...Object.fromEntries(
+          writable.map((f) => [
+            f.name,
+            f.type !== "file"
+              ? fieldSchema(f, collections)
+              : f.multiple
+                ? { type: "array", items: binary }
+                : binary,
+          ]),
+        ),
+      },
+    };
     schemas[`${base}Update`] = {
       type: "object",
       additionalProperties: false,
@@ -258,7 +276,7 @@ export function openApiDocument(
                 required: true,
                 content: {
                   ...json(`${base}Create`),
-                  "multipart/form-data": { schema: { $ref: `#/components/schemas/${base}Create` } },
+                  "multipart/form-data": { schema: { $ref: `#/components/schemas/${base}Upload` } },
                 },
               },
               responses: {
@@ -288,7 +306,13 @@ export function openApiDocument(
               operationId: `update${base}`,
               summary: `Update a ${collection.name} record`,
               parameters: [idParam, ...outputParams],
-              requestBody: { required: true, content: json(`${base}Update`) },
+              requestBody: {
+                required: true,
+                content: {
+                  ...json(`${base}Update`),
+                  "multipart/form-data": { schema: { $ref: `#/components/schemas/${base}Upload` } },
+                },
+              },
               responses: {
                 "200": { description: "Updated.", content: json(`${base}Record`) },
                 ...common,
@@ -311,6 +335,8 @@ export function openApiDocument(
     };
   }
 
+  Object.assign(paths, filePaths());
+
   return {
     openapi: "3.1.0",
     info: {
@@ -320,12 +346,124 @@ export function openApiDocument(
     },
     ...(options.serverUrl ? { servers: [{ url: options.serverUrl }] } : {}),
     security: [{ bearer: [] }, {}],
-    tags: [{ name: "System" }, ...listed.map((c: Collection) => ({ name: c.name }))],
+    tags: [
+      { name: "System" },
+      { name: "Files" },
+      ...listed.map((c: Collection) => ({ name: c.name })),
+    ],
     paths,
     components: {
       schemas,
       securitySchemes: {
         bearer: { type: "http", scheme: "bearer", description: "A session token or API key." },
+      },
+    },
+  };
+}
+
+/** Downloads, file tokens and direct uploads (docs/files.md). */
+function filePaths(): Record<string, Schema> {
+  const path = (name: string) => ({ name, in: "path", required: true, schema: { type: "string" } });
+  const query = (name: string, description: string) => ({
+    name,
+    in: "query",
+    schema: { type: "string" },
+    description,
+  });
+  const object = (properties: Record<string, Schema>) => ({
+    "application/json": { schema: { type: "object", properties } },
+  });
+  const text = { type: "string" };
+  return {
+    "/api/files/{collection}/{recordId}/{filename}": {
+      get: {
+        tags: ["Files"],
+        operationId: "downloadFile",
+        summary: "Download a record's file (view rule applies; Range and If-None-Match honoured)",
+        parameters: [
+          path("collection"),
+          path("recordId"),
+          path("filename"),
+          query("thumb", "A thumbnail size the field allows, e.g. `100x100`."),
+          query("download", "`1`: as an attachment."),
+          query("token", "A file token (protected files)."),
+        ],
+        responses: {
+          "200": { description: "The file." },
+          "206": { description: "The requested range." },
+          "304": { description: "Not modified." },
+          "403": errorResponse("Protected: a file token is needed, or it has expired."),
+          "404": errorResponse("No such file, or its record is not visible to you."),
+          "416": errorResponse("The range is past the end."),
+        },
+      },
+    },
+    "/api/files/token": {
+      post: {
+        tags: ["Files"],
+        operationId: "createFileToken",
+        summary: "A file token (two minutes) for protected files",
+        responses: {
+          "200": { description: "The token.", content: object({ token: text, expiresAt: text }) },
+          "401": errorResponse("Sign in first."),
+        },
+      },
+    },
+    "/api/files/uploads": {
+      post: {
+        tags: ["Files"],
+        operationId: "createDirectUpload",
+        summary: "A presigned PUT for a direct upload to S3",
+        requestBody: {
+          required: true,
+          content: object({
+            collection: text,
+            field: text,
+            name: text,
+            size: { type: "integer" },
+            type: text,
+            recordId: text,
+          }),
+        },
+        responses: {
+          "201": {
+            description: "Where and how to PUT the bytes.",
+            content: object({
+              id: text,
+              recordId: text,
+              name: text,
+              url: text,
+              method: { const: "PUT" },
+              headers: { type: "object", additionalProperties: text },
+              expiresAt: text,
+            }),
+          },
+          "400": errorResponse("Invalid field, size or type."),
+          "409": errorResponse("Storage is not S3."),
+          "413": errorResponse("Larger than the field allows."),
+        },
+      },
+    },
+    "/api/files/uploads/{id}/confirm": {
+      post: {
+        tags: ["Files"],
+        operationId: "confirmDirectUpload",
+        summary: "Check a direct upload (size, sniffed type) so it can be attached",
+        parameters: [path("id")],
+        responses: {
+          "200": {
+            description: "Ready to attach.",
+            content: object({
+              id: text,
+              recordId: text,
+              name: text,
+              size: { type: "integer" },
+              type: text,
+            }),
+          },
+          "400": errorResponse("Nothing uploaded, or not what was granted."),
+          "404": errorResponse("No such pending upload."),
+        },
       },
     },
   };

@@ -162,15 +162,35 @@ describe("generateTypes", () => {
     );
   });
 
-  it("json fields are JsonValue; files are file names", () => {
+  it("json fields are JsonValue; files are file names in records, names or uploads in writes", () => {
     const output = generate([
       { name: "meta", type: "json", nullable: false },
       { name: "photos", type: "file", multiple: true, nullable: false },
+      { name: "cover", type: "file" },
     ]);
     expect(block(output, "ItemsRecord")).toContain("  meta: JsonValue;\n");
     expect(block(output, "ItemsRecord")).toContain("  photos: string[];\n");
-    expect(block(output, "ItemsCreate")).toContain("  photos?: string[] | null;\n");
+    expect(block(output, "ItemsRecord")).toContain("  cover: string | null;\n");
+    const create = block(output, "ItemsCreate");
+    expect(create).toContain("  photos?: string[] | FileUpload | FileUpload[] | null;\n");
+    expect(create).toContain("  cover?: string | FileUpload | null;\n");
+    const update = block(output, "ItemsUpdate");
+    expect(update).toContain('  "photos+"?: string | string[] | FileUpload | FileUpload[];\n');
+    // Prepending and removing name stored files.
+    expect(update).toContain('  "+photos"?: string | string[];\n');
+    expect(update).toContain('  "photos-"?: string | string[];\n');
+    expect(output).toContain('\nimport type { FileUpload } from "@cairn/client";\n\n');
     expect(output).toContain("export type JsonValue =");
+  });
+
+  it("imports FileUpload only when a collection has a writable file field", () => {
+    expect(generate([{ name: "title", type: "text" }])).not.toContain("import");
+    const view = generateTypes({
+      version: 1,
+      collections: [{ name: "v", type: "view", fields: [{ name: "f", type: "file" }] }],
+    });
+    expect(view).not.toContain("import");
+    expect(view).toContain("  f: string | null;\n");
   });
 
   it("hidden fields are left out of records but may be written", () => {
@@ -229,6 +249,8 @@ describe("generateTypes", () => {
         { name: "schema", fields: [] },
         { name: "posts", fields: [{ name: "kind", type: "select", values: ["a"] }] },
         { name: "posts_kind", fields: [] },
+        // "FileUpload" is the SDK's type, imported when there are file fields.
+        { name: "file", fields: [{ name: "upload", type: "select", values: ["x"] }] },
       ],
     });
     expect(output).toContain("export type UserProfilesRecord = {");
@@ -240,6 +262,7 @@ describe("generateTypes", () => {
     expect(output).toContain("export type SchemaRecord = {");
     expect(output).toContain('export type PostsKind = "a";');
     expect(output).toContain("export type PostsKindRecord = {");
+    expect(output).toContain('export type FileUpload2 = "x";');
   });
 
   it("is deterministic: the order of the document does not matter", () => {

@@ -132,6 +132,47 @@ describe("generated types", () => {
     void [textModifier, badIncrement, badAppend, clearStatus];
   });
 
+  it("file fields: stored names in records, names or uploads in writes", () => {
+    expectTypeOf<PostsRecord["attachments"]>().toEqualTypeOf<string[] | null>();
+    expectTypeOf<UsersRecord["avatar"]>().toEqualTypeOf<string | null>();
+    const file = new File(["x"], "a.txt");
+    const bytes = { data: new Uint8Array([1]), name: "a.bin" };
+    const native = { uri: "file:///a.jpg", name: "a.jpg", type: "image/jpeg" };
+    const base = { title: "x", status: "draft", author: "u1" } as const;
+    const creates: PostsCreate[] = [
+      { ...base, attachments: file },
+      { ...base, attachments: [file, bytes, native] },
+      { ...base, attachments: ["kept_k3j9x0a1bq.png"] },
+    ];
+    const avatars: UsersUpdate[] = [
+      { avatar: new Blob(["x"]) },
+      { avatar: native },
+      { avatar: null },
+    ];
+    const appends: PostsUpdate[] = [
+      { "attachments+": file, "attachments-": "old_k3j9x0a1bq.png" },
+      { "attachments+": [bytes, native] },
+      { "attachments+": "uploaded_direct_k3j9x0a1bq.png" },
+    ];
+    void [creates, avatars, appends];
+
+    // @ts-expect-error: a record holds stored names, never uploads
+    const badRecord: Pick<PostsRecord, "attachments"> = { attachments: [file] };
+    // @ts-expect-error: a single file field takes one file
+    const twoAvatars: UsersUpdate = { avatar: [file] };
+    // @ts-expect-error: bytes need a name
+    const unnamed: UsersUpdate = { avatar: { data: new Uint8Array([1]) } };
+    // @ts-expect-error: nor do raw bytes go alone
+    const raw: UsersUpdate = { avatar: new Uint8Array([1]) };
+    // @ts-expect-error: stored names and new files never share a key (use "attachments+")
+    const mixed: PostsUpdate = { attachments: ["kept.png", file] };
+    // @ts-expect-error: removing takes stored names
+    const removeFile: PostsUpdate = { "attachments-": file };
+    // @ts-expect-error: files are not text
+    const textFile: PostsUpdate = { title: file };
+    void [badRecord, twoAvatars, unnamed, raw, mixed, removeFile, textFile];
+  });
+
   it("select values are exported as their own type; views cannot be written", () => {
     expectTypeOf<PostsStatus>().toEqualTypeOf<"draft" | "published">();
     expectTypeOf<PostStatsCreate>().toBeNever();

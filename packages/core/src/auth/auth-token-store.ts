@@ -14,7 +14,8 @@ export type AuthTokenKind =
   | "magic_link"
   | "mfa_pending"
   | "oauth_state"
-  | "superuser_setup";
+  | "superuser_setup"
+  | "file";
 
 export interface IssuedToken {
   token: string;

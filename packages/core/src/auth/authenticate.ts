@@ -19,9 +19,19 @@ export async function authenticate({
 }): Promise<Actor> {
   const invalid = () =>
     errors.unauthorized("The session is invalid or has expired; sign in again.");
-  if (input.token.startsWith(apiKeyPrefix)) return authenticateApiKey(ctx, input.token);
+  if (input.token.startsWith(apiKeyPrefix)) {
+    if (input.token.length > 200)
+      throw errors.unauthorized("The API key is invalid, revoked or expired.");
+    return actorOfApiKey(ctx, { secretHash: sessionIdOf(input.token) });
+  }
   if (!/^[a-z2-7]{16,64}$/.test(input.token)) throw invalid();
-  const id = sessionIdOf(input.token);
+  return actorOfSession(ctx, sessionIdOf(input.token));
+}
+
+/** The actor of a live session, by the session's id (the hash of its token). */
+export async function actorOfSession(ctx: Ctx, id: string): Promise<Actor> {
+  const invalid = () =>
+    errors.unauthorized("The session is invalid or has expired; sign in again.");
   const [session] = await ctx.db.select().from(schema.sessions).where(eq(schema.sessions.id, id));
   const now = ctx.now();
   if (!session || session.expiresAt <= now) {
@@ -71,13 +81,18 @@ export async function authenticate({
   };
 }
 
-async function authenticateApiKey(ctx: Ctx, token: string): Promise<Actor> {
+/** The actor of a usable API key, by the hash of its secret (or its id). */
+export async function actorOfApiKey(
+  ctx: Ctx,
+  by: { secretHash: string } | { id: string },
+): Promise<Actor> {
   const invalid = () => errors.unauthorized("The API key is invalid, revoked or expired.");
-  if (token.length > 200) throw invalid();
   const [key] = await ctx.db
     .select()
     .from(schema.apiKeys)
-    .where(eq(schema.apiKeys.secretHash, sessionIdOf(token)));
+    .where(
+      "id" in by ? eq(schema.apiKeys.id, by.id) : eq(schema.apiKeys.secretHash, by.secretHash),
+    );
   const now = ctx.now();
   if (!key || key.revokedAt || (key.expiresAt && key.expiresAt <= now)) throw invalid();
   const actor: Actor = {

@@ -5,6 +5,7 @@ import { type Ctx, isPrivileged, withTransaction } from "../context.js";
 import { errors } from "../errors.js";
 import { newRecordId } from "../ids.js";
 import { type ApiRecord, rowToRecord } from "./record-codec.js";
+import { syncRecordFiles } from "./record-files.js";
 import { ruleAccess } from "./record-rules.js";
 import { tableSql, valueSql, writeError } from "./record-sql.js";
 import { validateRecordInput } from "./record-validate.js";
@@ -66,6 +67,7 @@ export async function createRecord({
     } catch (error) {
       throw writeError(collection, error);
     }
+    await syncRecordFiles(tx, collection, id, validated);
     if (access.kind === "where" && !(await ruleHolds(tx, collection, id, access.condition))) {
       throw errors.forbidden(`The create rule of "${collection.name}" does not allow this record.`);
     }

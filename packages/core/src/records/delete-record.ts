@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { type Ctx, withTransaction } from "../context.js";
 import { errors } from "../errors.js";
 import { pgErrorOf } from "../sql.js";
+import { releaseRecordFiles } from "./record-files.js";
 import { ruleAccess } from "./record-rules.js";
 import { recordAlias, tableSql } from "./record-sql.js";
 import { requireWritable, resolveCollection } from "./record-verbs-shared.js";
@@ -43,5 +44,6 @@ export async function deleteRecord({
     }
     if (deleted.length === 0)
       throw errors.notFound(`No "${collection.name}" record "${input.id}".`);
+    await releaseRecordFiles(tx, collection, input.id);
   });
 }

@@ -6,6 +6,7 @@ import { revokeSessionsOf } from "../auth/revoke-sessions.js";
 import { type Ctx, isPrivileged, withTransaction } from "../context.js";
 import { errors } from "../errors.js";
 import { type ApiRecord, rowToRecord } from "./record-codec.js";
+import { syncRecordFiles } from "./record-files.js";
 import { ruleAccess } from "./record-rules.js";
 import { recordAlias, tableSql, valueSql, writeError } from "./record-sql.js";
 import { validateRecordInput } from "./record-validate.js";
@@ -93,6 +94,7 @@ export async function updateRecord({
     } catch (error) {
       throw writeError(collection, error);
     }
+    await syncRecordFiles(tx, collection, input.id, validated, existing);
     if (validated.password !== undefined && passwordField) {
       // A new password ends every other session of the user.
       const keep =

@@ -1,9 +1,10 @@
 // Runtime settings an admin changes without a restart (app name and URL, SMTP, mail templates,
-// OAuth2 providers), one JSON value per key in cairn.settings, checked by a zod schema on read.
+// OAuth2 providers, file storage), one JSON value per key in cairn.settings, checked by zod on read.
 import { schema } from "@cairn/db";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.js";
+import { storageKinds } from "../files/file-storage.js";
 
 export const appSettingsSchema = z.object({
   name: z.string().min(1).max(100).default("Cairn"),
@@ -90,14 +91,80 @@ export const oauth2SettingsSchema = z.object({
     .prefault({}),
 });
 
+// Where new files go (files/create-file-storage.ts). Local disk needs no settings: it always lives
+// under <dataDir>/storage. The secret access key is masked by every read the API offers.
+function isHttpUrl(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "";
+}
+const ipAddress = /^\d{1,3}(\.\d{1,3}){3}$/;
+/** S3's bucket naming rules, which MinIO and R2 follow too. */
+const bucketName = z
+  .string()
+  .trim()
+  .refine((name) => name === "" || /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name), {
+    message:
+      "Must be 3 to 63 characters of lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit.",
+  })
+  .refine((name) => !name.includes(".."), { message: "Must not contain two dots in a row." })
+  .refine((name) => !ipAddress.test(name), { message: "Must not look like an IP address." })
+  .refine((name) => !name.startsWith("xn--") && !name.endsWith("-s3alias"), {
+    message: 'Must not start with "xn--" or end with "-s3alias".',
+  });
+export const storageSettingsSchema = z
+  .object({
+    kind: z.enum(storageKinds).default("local"),
+    s3: z
+      .object({
+        /** Empty: AWS S3 itself. Otherwise the S3-compatible server, e.g. http://minio:9000. */
+        endpoint: z
+          .string()
+          .trim()
+          .refine((url) => url === "" || isHttpUrl(url), {
+            message: "Must be an http:// or https:// URL, or empty for AWS S3.",
+          })
+          .default(""),
+        region: z
+          .string()
+          .trim()
+          .regex(/^[A-Za-z0-9_-]{1,100}$/, "Must be a region name such as us-east-1 (R2: auto).")
+          .default("us-east-1"),
+        bucket: bucketName.default(""),
+        accessKeyId: z.string().trim().max(500).default(""),
+        /** A secret. */
+        secretAccessKey: z.string().trim().max(10_000).default(""),
+        /** The bucket in the URL path rather than the host name (MinIO and most self-hosted). */
+        forcePathStyle: z.boolean().default(false),
+      })
+      .prefault({}),
+  })
+  .superRefine((settings, ctx) => {
+    // Checked even when other fields failed, so one answer names every problem. The input may
+    // then be partly unparsed: read it defensively.
+    if (settings.kind !== "s3") return;
+    for (const field of ["bucket", "accessKeyId", "secretAccessKey"] as const) {
+      if (settings.s3?.[field] === "") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["s3", field],
+          message: "Is required to store files in S3.",
+          params: { code: "required" },
+        });
+      }
+    }
+  });
+
 export const settingSchemas = {
   app: appSettingsSchema,
   smtp: smtpSettingsSchema,
   mailTemplates: mailTemplatesSettingsSchema,
   oauth2: oauth2SettingsSchema,
+  storage: storageSettingsSchema,
 } as const;
 export type SettingKey = keyof typeof settingSchemas;
 export type SettingValue<K extends SettingKey> = z.output<(typeof settingSchemas)[K]>;
+export type StorageSettings = SettingValue<"storage">;
 
 export async function getSetting<K extends SettingKey>(ctx: Ctx, key: K): Promise<SettingValue<K>> {
   const [row] = await ctx.db.select().from(schema.settings).where(eq(schema.settings.key, key));
