@@ -4,9 +4,12 @@ import { join } from "node:path";
 import {
   CollectionRegistry,
   createCtx,
+  createEventWake,
   createFileStorage,
+  type EventWake,
   type FileStorage,
   issueSetupLink,
+  pruneEvents,
   pruneExpired,
   sweepFiles,
 } from "@cairn/core";
@@ -39,8 +42,10 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     log: logger,
   });
   let server: ServerType;
+  let events: EventWake | undefined;
   try {
-    const app = createApp({ config, database, logger, files });
+    events = await createEventWake(database);
+    const app = createApp({ config, database, logger, files, events });
     server = await new Promise<ServerType>((resolve, reject) => {
       const listening = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
         resolve(listening),
@@ -48,6 +53,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       listening.once("error", reject);
     });
   } catch (error) {
+    await events?.close();
     await files.close();
     await database.close();
     throw error;
@@ -90,6 +96,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     () => {
       const ctx = createCtx({ database, collections: new CollectionRegistry(database), files });
       pruneExpired({ ctx })
+        .then(() => pruneEvents({ ctx }))
         .then(() => sweepFiles({ ctx }))
         .catch((error: unknown) => logger.warn({ err: error }, "housekeeping failed"));
     },
@@ -115,6 +122,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         await closed;
       }
       clearTimeout(timer);
+      await events?.close();
       await files.close();
       await database.close();
       logger.info("stopped");

@@ -67,6 +67,27 @@ export {
   withTransaction,
 } from "./context.js";
 export * from "./errors.js";
+export { emitEvent, eventRecord, eventsChannel } from "./events/emit-event.js";
+export { advanceConsumer, consumerCursor } from "./events/event-consumers.js";
+export {
+  type AuthEventData,
+  authEventTypes,
+  type CairnEvent,
+  type EventType,
+  eventName,
+  type RecordEventData,
+  recordEventTypes,
+} from "./events/event-types.js";
+export { createEventWake, type EventWake } from "./events/event-wake.js";
+export { pruneEvents } from "./events/prune-events.js";
+export {
+  currentCursor,
+  type EventCursor,
+  formatCursor,
+  parseCursor,
+  readEvents,
+  startCursor,
+} from "./events/read-events.js";
 export { confirmDirectUpload } from "./files/confirm-direct-upload.js";
 export { createDirectUpload, type DirectUpload } from "./files/create-direct-upload.js";
 export {

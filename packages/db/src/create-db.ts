@@ -30,6 +30,11 @@ export interface Database {
   isMigrated(): Promise<boolean>;
   /** Applies the committed migrations that are missing; safe with several replicas at once. */
   migrate(): Promise<void>;
+  /**
+   * Calls `onNotify` for every NOTIFY on `channel` (from any process on Postgres; PGlite has
+   * one process). Resolves once listening; the returned function stops.
+   */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -102,6 +107,12 @@ export function openPglite(client: PGlite, options: { lock?: DataDirLock } = {})
   const db = drizzlePglite({ client, schema });
   return makeDatabase(db as unknown as Db, "pglite", {
     migrate: () => migratePglite(db, { migrationsFolder, ...migrationsTable }),
+    async listen(channel, onNotify) {
+      const stop = await client.listen(channel, onNotify);
+      return async () => {
+        if (!client.closed) await stop();
+      };
+    },
     async close() {
       try {
         if (!client.closed) await client.close();
@@ -142,6 +153,11 @@ export function openPostgres(
         await single.end({ timeout: 5 });
       }
     },
+    async listen(channel, onNotify) {
+      // postgres.js keeps one connection for LISTEN and re-listens after a reconnect.
+      const { unlisten } = await client.listen(channel, (payload) => onNotify(payload));
+      return unlisten;
+    },
     close: () => client.end({ timeout: 5 }),
   });
 }
@@ -159,7 +175,7 @@ export async function queryRows<T extends Record<string, unknown>>(
 function makeDatabase(
   db: Db,
   driver: Driver,
-  ops: { migrate(): Promise<void>; close(): Promise<void> },
+  ops: Pick<Database, "migrate" | "listen" | "close">,
 ): Database {
   const latest = latestMigrationMillis();
   const rows = <T extends Record<string, unknown>>(query: SQL) => queryRows<T>(db, query);
@@ -182,6 +198,7 @@ function makeDatabase(
       }
     },
     migrate: ops.migrate,
+    listen: ops.listen,
     close() {
       closing ??= ops.close();
       return closing;

@@ -1,4 +1,4 @@
-import type { Actor, CollectionRegistry, FileStorage } from "@cairn/core";
+import type { Actor, CollectionRegistry, EventWake, FileStorage } from "@cairn/core";
 import type { Database } from "@cairn/db";
 import type { Config } from "../config.js";
 import type { Logger } from "../logger.js";
@@ -12,6 +12,8 @@ export interface AppDeps {
   collections?: CollectionRegistry;
   /** Where file bytes live (the server builds it from the storage setting). */
   files?: FileStorage;
+  /** Wakes outbox readers (realtime, webhooks) when events commit, on any replica. */
+  events?: EventWake;
 }
 
 export interface AppEnv {

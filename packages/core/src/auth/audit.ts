@@ -1,5 +1,7 @@
 import { schema } from "@cairn/db";
 import type { Ctx } from "../context.js";
+import { emitEvent } from "../events/emit-event.js";
+import type { EventType } from "../events/event-types.js";
 
 export type AuditAction =
   | "auth.sign_in"
@@ -54,4 +56,29 @@ export async function audit(
     detail: input.detail ?? {},
     at: ctx.now(),
   });
+  const type = userEvents[input.action];
+  if (type && input.collectionId && input.subjectId) {
+    const collection = (await ctx.collections.current(ctx.db)).byId(input.collectionId);
+    if (collection) {
+      await emitEvent(ctx, {
+        type,
+        collection,
+        recordId: input.subjectId,
+        data: {
+          userId: input.subjectId,
+          collectionId: collection.id,
+          collectionName: collection.name,
+          ...(input.detail ? { detail: input.detail } : {}),
+        },
+      });
+    }
+  }
 }
+
+/** The audited actions that are also events (webhooks, realtime) about a user. */
+const userEvents: Partial<Record<AuditAction, EventType>> = {
+  "auth.verified": "auth.user.verified",
+  "auth.sign_in": "auth.user.signed_in",
+  "auth.password_changed": "auth.user.password_changed",
+  "auth.password_reset": "auth.user.password_changed",
+};

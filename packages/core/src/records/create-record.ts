@@ -5,6 +5,7 @@ import { type Ctx, isPrivileged, withTransaction } from "../context.js";
 import { errors } from "../errors.js";
 import { newRecordId } from "../ids.js";
 import { type ApiRecord, rowToRecord } from "./record-codec.js";
+import { emitRecordEvent } from "./record-events.js";
 import { syncRecordFiles } from "./record-files.js";
 import { ruleAccess } from "./record-rules.js";
 import { tableSql, valueSql, writeError } from "./record-sql.js";
@@ -71,7 +72,9 @@ export async function createRecord({
     if (access.kind === "where" && !(await ruleHolds(tx, collection, id, access.condition))) {
       throw errors.forbidden(`The create rule of "${collection.name}" does not allow this record.`);
     }
-    const [record] = await present(tx, collection, lookup, [rowToRecord(collection, row!)], input);
+    const stored = rowToRecord(collection, row!);
+    await emitRecordEvent(tx, collection, "created", stored);
+    const [record] = await present(tx, collection, lookup, [stored], input);
     return record!;
   });
 }

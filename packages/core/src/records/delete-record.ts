@@ -3,6 +3,8 @@ import { sql } from "drizzle-orm";
 import { type Ctx, withTransaction } from "../context.js";
 import { errors } from "../errors.js";
 import { pgErrorOf } from "../sql.js";
+import { rowToRecord } from "./record-codec.js";
+import { emitRecordEvent } from "./record-events.js";
 import { releaseRecordFiles } from "./record-files.js";
 import { ruleAccess } from "./record-rules.js";
 import { recordAlias, tableSql } from "./record-sql.js";
@@ -26,11 +28,11 @@ export async function deleteRecord({
   const r = sql.identifier(recordAlias);
   const condition = access.kind === "where" ? sql` AND (${access.condition})` : sql``;
   await withTransaction(ctx, async (tx) => {
-    let deleted: unknown[];
+    let deleted: Record<string, unknown>[];
     try {
       deleted = await queryRows(
         tx.db,
-        sql`DELETE FROM ${tableSql(collection)} AS ${r} WHERE ${r}."id" = ${input.id}${condition} RETURNING ${r}."id"`,
+        sql`DELETE FROM ${tableSql(collection)} AS ${r} WHERE ${r}."id" = ${input.id}${condition} RETURNING ${r}.*`,
       );
     } catch (error) {
       // 23503: a multiple relation's trigger; 23001: a foreign key with ON DELETE RESTRICT.
@@ -45,5 +47,6 @@ export async function deleteRecord({
     if (deleted.length === 0)
       throw errors.notFound(`No "${collection.name}" record "${input.id}".`);
     await releaseRecordFiles(tx, collection, input.id);
+    await emitRecordEvent(tx, collection, "deleted", rowToRecord(collection, deleted[0]!));
   });
 }

@@ -6,6 +6,7 @@ import { revokeSessionsOf } from "../auth/revoke-sessions.js";
 import { type Ctx, isPrivileged, withTransaction } from "../context.js";
 import { errors } from "../errors.js";
 import { type ApiRecord, rowToRecord } from "./record-codec.js";
+import { emitRecordEvent } from "./record-events.js";
 import { syncRecordFiles } from "./record-files.js";
 import { ruleAccess } from "./record-rules.js";
 import { recordAlias, tableSql, valueSql, writeError } from "./record-sql.js";
@@ -111,7 +112,9 @@ export async function updateRecord({
     if (access.kind === "where" && !(await ruleHolds(tx, collection, input.id, access.condition))) {
       throw errors.forbidden(`The update rule of "${collection.name}" does not allow this change.`);
     }
-    const [record] = await present(tx, collection, lookup, [rowToRecord(collection, row!)], input);
+    const stored = rowToRecord(collection, row!);
+    await emitRecordEvent(tx, collection, "updated", stored, existing);
+    const [record] = await present(tx, collection, lookup, [stored], input);
     return record!;
   });
 }

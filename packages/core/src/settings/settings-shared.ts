@@ -16,4 +16,5 @@ export interface Settings {
   app: SettingValue<"app">;
   smtp: SettingValue<"smtp">;
   mailTemplates: SettingValue<"mailTemplates">;
+  events: SettingValue<"events">;
 }

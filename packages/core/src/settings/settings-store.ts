@@ -155,12 +155,23 @@ export const storageSettingsSchema = z
     }
   });
 
+/** How long the outbox keeps events (realtime resume reaches back this far). */
+export const eventsSettingsSchema = z.object({
+  retentionHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(24 * 7),
+});
+
 export const settingSchemas = {
   app: appSettingsSchema,
   smtp: smtpSettingsSchema,
   mailTemplates: mailTemplatesSettingsSchema,
   oauth2: oauth2SettingsSchema,
   storage: storageSettingsSchema,
+  events: eventsSettingsSchema,
 } as const;
 export type SettingKey = keyof typeof settingSchemas;
 export type SettingValue<K extends SettingKey> = z.output<(typeof settingSchemas)[K]>;

@@ -4,6 +4,8 @@ export { authLockouts } from "./auth-lockouts.js";
 export { authTokens } from "./auth-tokens.js";
 export { cairn } from "./cairn.js";
 export { collections } from "./collections.js";
+export { eventConsumers } from "./event-consumers.js";
+export { events } from "./events.js";
 export { files } from "./files.js";
 export { mailbox } from "./mailbox.js";
 export { mfaFactors, mfaRecoveryCodes } from "./mfa.js";
