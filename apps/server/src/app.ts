@@ -25,11 +25,13 @@ import { consoleRoutes } from "./routes/console.js";
 import { fileRoutes } from "./routes/files.js";
 import { healthRoutes } from "./routes/health.js";
 import { openApiRoutes } from "./routes/openapi.js";
+import { realtimeRoutes } from "./routes/realtime.js";
 import { recordRoutes } from "./routes/records.js";
 import { schemaRoutes } from "./routes/schema.js";
 import { oauth2SettingsRoutes } from "./routes/settings-oauth2.js";
 import { storageSettingsRoutes } from "./routes/settings-storage.js";
 import { superuserRoutes } from "./routes/superusers.js";
+import { webhookRoutes } from "./routes/webhooks.js";
 
 export type { AppDeps, AppEnv };
 
@@ -62,7 +64,7 @@ export function createApp(deps: AppDeps) {
     "/api/*",
     cors({
       origin: config.corsOrigins.includes("*") ? "*" : config.corsOrigins,
-      allowHeaders: ["Authorization", "Content-Type", "X-Request-Id"],
+      allowHeaders: ["Authorization", "Content-Type", "X-Request-Id", "Last-Event-ID"],
       exposeHeaders: ["X-Request-Id", "Retry-After"],
       maxAge: 600,
     }),
@@ -97,7 +99,9 @@ export function createApp(deps: AppDeps) {
   app.route("/api/settings", oauth2SettingsRoutes(ctxDeps));
   app.route("/api/settings", storageSettingsRoutes(ctxDeps));
   app.route("/api", batchRoutes(ctxDeps));
+  app.route("/api/realtime", realtimeRoutes({ ...ctxDeps, events: deps.events }));
   app.route("/api/schema", schemaRoutes(ctxDeps));
+  app.route("/api/webhooks", webhookRoutes(ctxDeps));
   app.route("/api", openApiRoutes({ collections, publicUrl: config.publicUrl }));
   // Before the console's catch-all: the pages auth mails link to.
   app.route("/_", authPageRoutes(ctxDeps));

@@ -6,12 +6,15 @@ import {
   createCtx,
   createEventWake,
   createFileStorage,
+  createWebhookWorker,
   type EventWake,
   type FileStorage,
   issueSetupLink,
   pruneEvents,
   pruneExpired,
+  pruneWebhookDeliveries,
   sweepFiles,
+  type WebhookWorker,
 } from "@cairn/core";
 import { createDb, type Database } from "@cairn/db";
 import type { ServerType } from "@hono/node-server";
@@ -19,6 +22,7 @@ import { serve } from "@hono/node-server";
 import { createApp } from "./app.js";
 import type { Config } from "./config.js";
 import type { Logger } from "./logger.js";
+import { closeRealtimeStreams } from "./routes/realtime.js";
 
 export interface RunningServer {
   /** The base URL it listens on, e.g. http://127.0.0.1:8090. */
@@ -43,9 +47,23 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   });
   let server: ServerType;
   let events: EventWake | undefined;
+  let webhooks: WebhookWorker | undefined;
+  let unfollowSchema: (() => Promise<void>) | undefined;
+  const collections = new CollectionRegistry(database);
   try {
+    // Schema changes made through another replica drop this one's cached schema.
+    unfollowSchema = await collections.follow();
     events = await createEventWake(database);
-    const app = createApp({ config, database, logger, files, events });
+    const app = createApp({ config, database, logger, collections, files, events });
+    // Every replica runs one; they share the work through the database.
+    webhooks = createWebhookWorker({
+      database,
+      events,
+      log: logger,
+      // The embedded database is this process's alone: a crash's claims are ours to release.
+      soleWorker: database.driver === "pglite",
+    });
+    await webhooks.start();
     server = await new Promise<ServerType>((resolve, reject) => {
       const listening = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
         resolve(listening),
@@ -53,7 +71,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       listening.once("error", reject);
     });
   } catch (error) {
+    await webhooks?.stop();
     await events?.close();
+    await unfollowSchema?.();
     await files.close();
     await database.close();
     throw error;
@@ -97,6 +117,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       const ctx = createCtx({ database, collections: new CollectionRegistry(database), files });
       pruneExpired({ ctx })
         .then(() => pruneEvents({ ctx }))
+        .then(() => pruneWebhookDeliveries({ ctx }))
         .then(() => sweepFiles({ ctx }))
         .catch((error: unknown) => logger.warn({ err: error }, "housekeeping failed"));
     },
@@ -109,6 +130,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     stopping ??= (async () => {
       logger.info("shutting down: no new connections, finishing in-flight requests");
       clearInterval(housekeeping);
+      // Realtime streams never finish on their own: end them (clients resume elsewhere).
+      await closeRealtimeStreams(events);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Idle keep-alive sockets would hold close() open; in-flight requests keep theirs.
       if ("closeIdleConnections" in server) server.closeIdleConnections();
@@ -122,7 +145,10 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         await closed;
       }
       clearTimeout(timer);
+      // Deliveries in flight get a moment to finish; the rest are released for later.
+      await webhooks?.stop();
       await events?.close();
+      await unfollowSchema?.();
       await files.close();
       await database.close();
       logger.info("stopped");

@@ -1,5 +1,5 @@
 // Superusers' API over an app client: sign-in (bearer or cookie), collections, schema as code,
-// users' sessions and impersonation, settings, mailbox, audit log, API keys. Separate entry so
+// users' sessions and impersonation, settings, mailbox, audit log, API keys, webhooks. Separate entry so
 // app bundles never carry it.
 
 import type {
@@ -14,6 +14,13 @@ import type {
   SchemaPlan,
   Settings,
   Superuser,
+  WebhookDelivery,
+  WebhookDeliveryDetail,
+  WebhookDeliveryStatus,
+  WebhookInfo,
+  WebhookInput,
+  WebhookSecretInfo,
+  WebhookSettings,
 } from "./admin-types.js";
 import type { AuthSession } from "./auth-session.js";
 import type { SessionInfo } from "./auth-types.js";
@@ -295,6 +302,100 @@ export class AdminClient {
     /** @example await admin.apiKeys.revoke(id); */
     revoke: (id: string, options: CallOptions = {}) =>
       this.#t.request<void>(`/api/api-keys/${enc(id)}`, { ...options, method: "DELETE" }),
+  };
+
+  /** Webhook endpoints, their secrets, the delivery log and redelivery (docs/webhooks.md). */
+  readonly webhooks = {
+    /** @example const hooks = await admin.webhooks.list(); */
+    list: async (options: CallOptions = {}): Promise<WebhookInfo[]> =>
+      (await this.#t.request<{ items: WebhookInfo[] }>("/api/webhooks", options)).items,
+    /** @example const hook = await admin.webhooks.get(id); */
+    get: (id: string, options: CallOptions = {}) =>
+      this.#t.request<WebhookInfo>(`/api/webhooks/${enc(id)}`, options),
+    /**
+     * Creates an endpoint; the answer carries its signing secret.
+     *
+     * @example
+     * const { id, secret } = await admin.webhooks.create({
+     *   url: "https://example.com/hooks/cairn",
+     *   events: ["posts.created", "auth.*"],
+     *   filter: 'status = "published"',
+     * });
+     */
+    create: (input: WebhookInput, options: CallOptions = {}) =>
+      this.#t.request<WebhookInfo & { secret: string }>("/api/webhooks", {
+        ...options,
+        method: "POST",
+        body: input,
+      }),
+    /** Keys left out keep their value; `enabled: true` clears a disabled state. @example await admin.webhooks.update(id, { enabled: true }); */
+    update: (id: string, patch: Partial<Omit<WebhookInput, "secret">>, options: CallOptions = {}) =>
+      this.#t.request<WebhookInfo>(`/api/webhooks/${enc(id)}`, {
+        ...options,
+        method: "PATCH",
+        body: patch,
+      }),
+    /** With its deliveries and their log. @example await admin.webhooks.delete(id); */
+    delete: (id: string, options: CallOptions = {}) =>
+      this.#t.request<void>(`/api/webhooks/${enc(id)}`, { ...options, method: "DELETE" }),
+    /** @example const { secret } = await admin.webhooks.revealSecret(id); */
+    revealSecret: (id: string, options: CallOptions = {}) =>
+      this.#t.request<WebhookSecretInfo>(`/api/webhooks/${enc(id)}/secret`, options),
+    /** A new secret; the old one keeps signing for 24 h. @example const { secret } = await admin.webhooks.rotateSecret(id); */
+    rotateSecret: (id: string, input: { secret?: string } = {}, options: CallOptions = {}) =>
+      this.#t.request<{ secret: string; previousSecretExpires: string }>(
+        `/api/webhooks/${enc(id)}/rotate-secret`,
+        { ...options, method: "POST", body: input },
+      ),
+    /** Queues a `webhook.test` event. @example const delivery = await admin.webhooks.test(id); */
+    test: (id: string, options: CallOptions = {}) =>
+      this.#t.request<WebhookDelivery>(`/api/webhooks/${enc(id)}/test`, {
+        ...options,
+        method: "POST",
+      }),
+    /** Newest first; pass `next` back as `before` for the page after. @example const { items } = await admin.webhooks.deliveries({ webhookId: id, status: "failed" }); */
+    deliveries: (
+      query: {
+        webhookId?: string;
+        status?: WebhookDeliveryStatus;
+        limit?: number;
+        before?: string;
+      } = {},
+      options: CallOptions = {},
+    ) =>
+      this.#t.request<{ items: WebhookDelivery[]; next: string | null }>(
+        "/api/webhooks/deliveries",
+        { ...options, query },
+      ),
+    /** With its payload and every attempt. @example const { attemptLog } = await admin.webhooks.delivery(deliveryId); */
+    delivery: (deliveryId: string, options: CallOptions = {}) =>
+      this.#t.request<WebhookDeliveryDetail>(
+        `/api/webhooks/deliveries/${enc(deliveryId)}`,
+        options,
+      ),
+    /** Sends one delivery again now (same webhook-id). @example await admin.webhooks.redeliver(deliveryId); */
+    redeliver: (deliveryId: string, options: CallOptions = {}) =>
+      this.#t.request<WebhookDelivery>(`/api/webhooks/deliveries/${enc(deliveryId)}/redeliver`, {
+        ...options,
+        method: "POST",
+      }),
+    /** Every failed delivery of an endpoint again; `waiting` also those waiting for a retry. @example const { count } = await admin.webhooks.redeliverFailed(id); */
+    redeliverFailed: (id: string, input: { waiting?: boolean } = {}, options: CallOptions = {}) =>
+      this.#t.request<{ count: number }>(`/api/webhooks/${enc(id)}/redeliver`, {
+        ...options,
+        method: "POST",
+        body: input,
+      }),
+    /** @example const { allowPrivateAddresses } = await admin.webhooks.settings(); */
+    settings: (options: CallOptions = {}) =>
+      this.#t.request<WebhookSettings>("/api/webhooks/settings", options),
+    /** @example await admin.webhooks.updateSettings({ allowPrivateAddresses: true }); */
+    updateSettings: (patch: Partial<WebhookSettings>, options: CallOptions = {}) =>
+      this.#t.request<WebhookSettings>("/api/webhooks/settings", {
+        ...options,
+        method: "PATCH",
+        body: patch,
+      }),
   };
 }
 

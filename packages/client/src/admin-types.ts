@@ -123,3 +123,92 @@ export type Settings = Record<string, unknown> & {
 
 /** OAuth2 providers' settings; secrets read as "••••••••" (docs/auth-oauth2.md). */
 export type OAuth2Settings = Record<string, { enabled: boolean; [setting: string]: unknown }>;
+
+/** What you send to create a webhook endpoint (docs/webhooks.md). */
+export interface WebhookInput {
+  /** http:// or https://; private addresses only when the webhook settings allow them. */
+  url: string;
+  /** Event name patterns: "posts.created", "posts.*", "auth.user.created", "auth.*", "*". */
+  events: string[];
+  /** A filter in the rule language, run against the event's record. */
+  filter?: string | null;
+  /** Extra request headers (not hop-by-hop ones, nor webhook-*). */
+  headers?: Record<string, string>;
+  enabled?: boolean;
+  description?: string;
+  /** Your own `whsec_…` signing secret; a random one by default. */
+  secret?: string;
+}
+
+/** A webhook endpoint; header values read as "••••••••" (send that back to keep one). */
+export interface WebhookInfo {
+  id: string;
+  url: string;
+  description: string;
+  events: string[];
+  filter: string | null;
+  headers: Record<string, string>;
+  enabled: boolean;
+  /** Why it is disabled (an admin, a 410 answer, failing for 5 days); null while enabled. */
+  disabledReason: string | null;
+  disabledAt: string | null;
+  /** The first failed attempt since the last success; null while healthy. */
+  failingSince: string | null;
+  lastSuccessAt: string | null;
+  /** Until when the previous secret still signs, after a rotation. */
+  previousSecretExpires: string | null;
+  createdBy: string;
+  created: string;
+  updated: string;
+}
+
+export interface WebhookSecretInfo {
+  secret: string;
+  /** The secret before the last rotation, while it still signs (24 h). */
+  previousSecret: string | null;
+  previousSecretExpires: string | null;
+}
+
+export type WebhookDeliveryStatus = "pending" | "succeeded" | "failed";
+
+/** One event on its way to one endpoint; `id` is the `webhook-id` the receiver sees. */
+export interface WebhookDelivery {
+  id: string;
+  webhookId: string;
+  /** e.g. "posts.created", or "webhook.test". */
+  eventType: string;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastAttemptAt: string | null;
+  lastStatus: number | null;
+  lastError: string | null;
+  created: string;
+  completedAt: string | null;
+}
+
+/** One attempt in the delivery log. */
+export interface WebhookAttempt {
+  attempt: number;
+  at: string;
+  url: string;
+  /** The HTTP status; null when no answer came (refused, timed out, blocked). */
+  status: number | null;
+  latencyMs: number;
+  /** At most 1 KB of the answer. */
+  response: string | null;
+  error: string | null;
+}
+
+export interface WebhookDeliveryDetail extends WebhookDelivery {
+  /** The body sent: `{ type, timestamp, data }`. */
+  payload: { type: string; timestamp: string; data: unknown };
+  attemptLog: WebhookAttempt[];
+}
+
+export interface WebhookSettings {
+  /** Deliver to private, loopback and link-local addresses (default false). */
+  allowPrivateAddresses: boolean;
+  /** How long finished deliveries stay in the log (default 30). */
+  deliveryRetentionDays: number;
+}

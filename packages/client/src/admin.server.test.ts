@@ -1,6 +1,6 @@
 // @cairn/client/admin against a real server process: superuser sign-in (bearer and cookie),
 // superusers, collections, schema as code, users' sessions and impersonation, settings, the
-// mailbox, the audit log and API keys.
+// mailbox, the audit log, API keys and webhooks.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCairn, type TestServer } from "../test/cairn-server.js";
 import {
@@ -10,6 +10,7 @@ import {
   appClient,
   uniqueEmail,
 } from "../test/sdk-fixtures.js";
+import { startWebhookReceiver } from "../test/webhook-receiver.js";
 import { type AdminClient, createAdmin } from "./admin.js";
 import { memoryStorage } from "./auth-storage.js";
 import { createClient } from "./client.js";
@@ -162,4 +163,89 @@ describe("admin", () => {
     await admin.apiKeys.revoke(created.id);
     await expect(worker.collection("orders").list()).rejects.toMatchObject({ status: 401 });
   });
+
+  it("webhooks: endpoints, secrets, a test event and its log, redelivery, settings", async () => {
+    const receiver = await startWebhookReceiver();
+    const { url, received } = receiver;
+    try {
+      await expect(admin.webhooks.create({ url, events: ["*"] })).rejects.toMatchObject({
+        status: 400,
+        code: "VALIDATION_FAILED",
+        fields: { url: { code: "invalid_url" } },
+      });
+      expect(await admin.webhooks.updateSettings({ allowPrivateAddresses: true })).toEqual({
+        allowPrivateAddresses: true,
+        deliveryRetentionDays: 30,
+      });
+      expect((await admin.webhooks.settings()).allowPrivateAddresses).toBe(true);
+
+      const created = await admin.webhooks.create({
+        url,
+        events: ["*"],
+        headers: { "X-Tenant": "acme" },
+        description: "SDK test",
+      });
+      expect(created.secret).toMatch(/^whsec_/);
+      expect(created.headers).toEqual({ "X-Tenant": "••••••••" });
+      expect((await admin.webhooks.list()).map((w) => w.id)).toContain(created.id);
+      expect(await admin.webhooks.get(created.id)).not.toHaveProperty("secret");
+      expect((await admin.webhooks.revealSecret(created.id)).secret).toBe(created.secret);
+      const rotated = await admin.webhooks.rotateSecret(created.id);
+      expect(await admin.webhooks.revealSecret(created.id)).toMatchObject({
+        secret: rotated.secret,
+        previousSecret: created.secret,
+      });
+
+      // The server's worker delivers the test event; signed with both secrets during rotation.
+      const queued = await admin.webhooks.test(created.id);
+      expect(queued).toMatchObject({ status: "pending", eventType: "webhook.test" });
+      const delivered = await until(async () => {
+        const detail = await admin.webhooks.delivery(queued.id);
+        return detail.status === "succeeded" ? detail : undefined;
+      });
+      expect(delivered.attemptLog).toMatchObject([{ attempt: 1, status: 200 }]);
+      expect(delivered.payload.type).toBe("webhook.test");
+      expect(received[0]).toMatchObject({ "webhook-id": queued.id, "x-tenant": "acme" });
+      expect(String(received[0]?.["webhook-signature"]).split(" ")).toHaveLength(2);
+
+      const { items } = await admin.webhooks.deliveries({
+        webhookId: created.id,
+        status: "succeeded",
+      });
+      expect(items.map((d) => d.id)).toEqual([queued.id]);
+      receiver.status = 410;
+      expect((await admin.webhooks.redeliver(queued.id)).status).toBe("pending");
+      const gone = await until(async () => {
+        const hook = await admin.webhooks.get(created.id);
+        return hook.enabled ? undefined : hook;
+      });
+      expect(gone.disabledReason).toMatch(/410/);
+      await expect(admin.webhooks.redeliverFailed(created.id)).rejects.toMatchObject({
+        status: 409,
+      });
+      receiver.status = 200;
+      await admin.webhooks.update(created.id, { enabled: true });
+      expect(await admin.webhooks.redeliverFailed(created.id, { waiting: true })).toEqual({
+        count: 1,
+      });
+      await until(async () =>
+        (await admin.webhooks.delivery(queued.id)).status === "succeeded" ? true : undefined,
+      );
+      await admin.webhooks.delete(created.id);
+      await expect(admin.webhooks.get(created.id)).rejects.toMatchObject({ status: 404 });
+    } finally {
+      await receiver.close();
+    }
+  });
 });
+
+/** Polls `check` until it answers something (the server's worker is asynchronous). */
+async function until<T>(check: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const answer = await check();
+    if (answer !== undefined) return answer;
+    if (Date.now() > deadline) throw new Error("timed out waiting");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

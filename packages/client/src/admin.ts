@@ -15,4 +15,12 @@ export type {
   SchemaPlan,
   Settings,
   Superuser,
+  WebhookAttempt,
+  WebhookDelivery,
+  WebhookDeliveryDetail,
+  WebhookDeliveryStatus,
+  WebhookInfo,
+  WebhookInput,
+  WebhookSecretInfo,
+  WebhookSettings,
 } from "./admin-types.js";

@@ -37,6 +37,7 @@ export type {
 } from "./file-types.js";
 export { bindFilter, type FilterValue } from "./filter-bind.js";
 export type { CallOptions, RequestOptions } from "./http-transport.js";
+export type { RealtimeEvent, SubscribeOptions, Unsubscribe } from "./realtime-client.js";
 export type { BatchOperation, BatchResults } from "./record-batch.js";
 export {
   type BatchOperations,

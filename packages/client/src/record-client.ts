@@ -2,6 +2,12 @@
 // and batch operations. Types come from the generated Schema; paths from docs/records.md.
 import type { UploadProgress } from "./file-types.js";
 import type { CallOptions, Transport } from "./http-transport.js";
+import {
+  type RealtimeEvent,
+  realtimeOf,
+  type SubscribeOptions,
+  type Unsubscribe,
+} from "./realtime-client.js";
 import type { BatchOperation } from "./record-batch.js";
 import type {
   AnySchema,
@@ -255,6 +261,31 @@ export class RecordClient<S extends CairnSchema = AnySchema, N extends keyof S &
       ...call(options),
       method: "DELETE",
     });
+  }
+
+  /**
+   * Follows changes: `"*"` for every record the list rule lets you see, or one record's id
+   * (view rule). One stream serves all subscriptions; it reconnects and resumes by itself.
+   * Resolves once the server has accepted the subscription.
+   *
+   * @example
+   * const stop = await cairn.collection("posts").subscribe("*", ({ action, record }) => {
+   *   console.log(action, record.title);
+   * }, { filter: cairn.filter("published = {:p}", { p: true }) });
+   * await stop();
+   */
+  subscribe<E extends string = never>(
+    topic: "*" | (string & {}),
+    callback: (event: RealtimeEvent<Rec<S, N, E>>) => void,
+    options: SubscribeOptions<E> & { expand?: CheckExpand<S, N, E> } = {},
+  ): Promise<Unsubscribe> {
+    const { expand } = options;
+    return realtimeOf(this.#transport).subscribe(
+      `${this.name}/${topic}`,
+      callback as (event: RealtimeEvent<unknown>) => void,
+      options,
+      (record) => (expand ? fillExpand(record, expand) : record),
+    );
   }
 
   #path(): string {

@@ -64,6 +64,20 @@ export interface Ctx {
   afterCommit(task: () => void): void;
 }
 
+/** One string per actor ("user:<collectionId>:<id>", "superuser:<id>", …), for ownership and keys. */
+export function actorRef(actor: Actor): string {
+  switch (actor.kind) {
+    case "anonymous":
+      return "anonymous";
+    case "superuser":
+      return `superuser:${actor.id}`;
+    case "user":
+      return `user:${actor.collectionId}:${actor.id}`;
+    case "apiKey":
+      return `apiKey:${actor.id}`;
+  }
+}
+
 export function isSuperuser(ctx: Pick<Ctx, "actor">): boolean {
   return ctx.actor.kind === "superuser";
 }

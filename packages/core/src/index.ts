@@ -126,6 +126,10 @@ export { pruneExpired } from "./housekeeping/prune-expired.js";
 export { newRecordId } from "./ids.js";
 export { defaultTemplates, type MailTemplateName, renderTemplate } from "./mail/mail-templates.js";
 export { linkBase, sendMail } from "./mail/send-mail.js";
+export { type OpenRealtimeInput, openRealtime } from "./realtime/open-realtime.js";
+export { RealtimeBroker, type RealtimeBrokerOptions } from "./realtime/realtime-broker.js";
+export { defaultRealtimeLimits, type RealtimeLimits } from "./realtime/realtime-connection.js";
+export { setRealtimeSubscriptions } from "./realtime/set-realtime-subscriptions.js";
 export { createRecord } from "./records/create-record.js";
 export { deleteRecord } from "./records/delete-record.js";
 export { getRecord } from "./records/get-record.js";
@@ -171,3 +175,29 @@ export { signInSuperuser } from "./superusers/sign-in-superuser.js";
 export { signOutSuperuser } from "./superusers/sign-out-superuser.js";
 export { hasSuperusers, issueSetupLink } from "./superusers/superuser-setup.js";
 export type { SuperuserInfo } from "./superusers/superuser-shared.js";
+export { createWebhook } from "./webhooks/create-webhook.js";
+export { deleteWebhook } from "./webhooks/delete-webhook.js";
+export { getWebhook } from "./webhooks/get-webhook.js";
+export { getWebhookDelivery } from "./webhooks/get-webhook-delivery.js";
+export { getWebhookSettings, type WebhookSettings } from "./webhooks/get-webhook-settings.js";
+export { listWebhookDeliveries } from "./webhooks/list-webhook-deliveries.js";
+export { listWebhooks } from "./webhooks/list-webhooks.js";
+export { pruneWebhookDeliveries } from "./webhooks/prune-webhook-deliveries.js";
+export { redeliverWebhookDeliveries } from "./webhooks/redeliver-webhook-deliveries.js";
+export { redeliverWebhookDelivery } from "./webhooks/redeliver-webhook-delivery.js";
+export { revealWebhookSecret } from "./webhooks/reveal-webhook-secret.js";
+export { rotateWebhookSecret } from "./webhooks/rotate-webhook-secret.js";
+export { sendTestWebhook } from "./webhooks/send-test-webhook.js";
+export { updateWebhook } from "./webhooks/update-webhook.js";
+export { updateWebhookSettings } from "./webhooks/update-webhook-settings.js";
+export type {
+  AttemptInfo,
+  DeliveryInfo,
+  DeliveryStatus,
+  WebhookInfo,
+} from "./webhooks/webhook-shared.js";
+export {
+  createWebhookWorker,
+  type WebhookWorker,
+  type WebhookWorkerOptions,
+} from "./webhooks/webhook-worker.js";

@@ -335,7 +335,7 @@ export function openApiDocument(
     };
   }
 
-  Object.assign(paths, filePaths());
+  Object.assign(paths, filePaths(), realtimePaths());
 
   return {
     openapi: "3.1.0",
@@ -463,6 +463,94 @@ function filePaths(): Record<string, Schema> {
           },
           "400": errorResponse("Nothing uploaded, or not what was granted."),
           "404": errorResponse("No such pending upload."),
+        },
+      },
+    },
+  };
+}
+
+/** The realtime stream and its subscriptions (docs/realtime.md). */
+function realtimePaths(): Record<string, Schema> {
+  const text = { type: "string" };
+  return {
+    "/api/realtime": {
+      get: {
+        tags: ["Realtime"],
+        operationId: "openRealtime",
+        summary: "Open the event stream (Server-Sent Events: connect, change, reset, reconnect)",
+        parameters: [
+          {
+            name: "subscriptions",
+            in: "query",
+            schema: text,
+            description: "Optional: the first subscriptions, as JSON.",
+          },
+          {
+            name: "lastEventId",
+            in: "query",
+            schema: text,
+            description: "Resume after this event (or send the Last-Event-ID header).",
+          },
+        ],
+        responses: {
+          "200": { description: "The stream.", content: { "text/event-stream": {} } },
+          "400": errorResponse("Bad subscriptions or cursor."),
+        },
+      },
+      post: {
+        tags: ["Realtime"],
+        operationId: "setRealtimeSubscriptions",
+        summary: "Replace a stream's subscriptions",
+        requestBody: {
+          required: true,
+          content: {
+            "application/json": {
+              schema: {
+                type: "object",
+                required: ["clientId", "subscriptions"],
+                properties: {
+                  clientId: text,
+                  subscriptions: {
+                    type: "array",
+                    maxItems: 100,
+                    items: {
+                      type: "object",
+                      required: ["topic"],
+                      properties: {
+                        topic: { type: "string", description: "`posts/*` or `posts/<id>`." },
+                        id: text,
+                        filter: text,
+                        expand: text,
+                        fields: text,
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          "200": {
+            description: "The subscriptions now in force.",
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  properties: {
+                    clientId: text,
+                    subscriptions: {
+                      type: "array",
+                      items: { type: "object", properties: { id: text, topic: text } },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          "400": errorResponse("A subscription is invalid; `fields` names it."),
+          "403": errorResponse("Not your stream, or a collection you may not read."),
+          "404": errorResponse("No such stream here, or no such collection."),
         },
       },
     },

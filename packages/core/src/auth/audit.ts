@@ -26,7 +26,12 @@ export type AuditAction =
   | "superuser.sign_in_failed"
   | "api_key.created"
   | "api_key.revoked"
-  | "api_key.used";
+  | "api_key.used"
+  | "webhook.created"
+  | "webhook.updated"
+  | "webhook.deleted"
+  | "webhook.secret_revealed"
+  | "webhook.secret_rotated";
 
 /** Records a security event. Never pass tokens, passwords or codes in `detail`. */
 export async function audit(

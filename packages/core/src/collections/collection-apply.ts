@@ -9,7 +9,7 @@ import { errors } from "../errors.js";
 import { checkRule } from "../rules/index.js";
 import { pgErrorOf } from "../sql.js";
 import { planCreate, planDelete, planUpdate, type SchemaStep } from "./collection-ddl.js";
-import { type CollectionLookup, staticLookup } from "./collection-registry.js";
+import { type CollectionLookup, schemaChannel, staticLookup } from "./collection-registry.js";
 import { describeView } from "./collection-view.js";
 
 export type SchemaAction = "create" | "update" | "delete";
@@ -202,5 +202,7 @@ export async function recordChange(
       statements,
     })),
   });
+  // Every replica's cache (this one's at once, the others' on the NOTIFY at commit).
+  await ctx.db.execute(sql`SELECT pg_notify(${schemaChannel}, '')`);
   ctx.afterCommit(() => ctx.collections.invalidate());
 }

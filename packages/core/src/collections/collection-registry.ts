@@ -1,5 +1,5 @@
 // The live schema, cached in memory: every verb looks collections up here instead of reading
-// cairn.collections per request. A schema change invalidates it after commit.
+// cairn.collections per request. A schema change invalidates it after commit, on every replica.
 import { type Database, type Db, schema } from "@cairn/db";
 import type { Collection } from "@cairn/schema";
 import { asc } from "drizzle-orm";
@@ -47,7 +47,18 @@ export class CollectionRegistry {
   invalidate(): void {
     this.#loading = undefined;
   }
+
+  /**
+   * Follows schema changes made by other processes (replicas on one Postgres): their commits
+   * NOTIFY, and the cache is dropped. Resolves once listening; the returned function stops.
+   */
+  follow(): Promise<() => Promise<void>> {
+    return this.#database.listen(schemaChannel, () => this.invalidate());
+  }
 }
+
+/** Schema changes NOTIFY here when they commit. */
+export const schemaChannel = "cairn_schema";
 
 /** Reads the schema straight from the database (schema changes do, under their lock). */
 export async function readSchema(db: Db): Promise<CollectionLookup> {

@@ -2,16 +2,10 @@
 // granted, type sniffed from the first bytes) before the file may be attached to a record.
 import { schema } from "@cairn/db";
 import { and, eq } from "drizzle-orm";
-import type { Ctx } from "../context.js";
+import { actorRef, type Ctx } from "../context.js";
 import { errors } from "../errors.js";
 import { resolveCollection } from "../records/record-verbs-shared.js";
-import {
-  actorRef,
-  adapterFor,
-  pendingUploadMs,
-  purgeFiles,
-  storageFailure,
-} from "./file-shared.js";
+import { adapterFor, pendingUploadMs, purgeFiles, storageFailure } from "./file-shared.js";
 import { mimeTypeAllowed, sniffBytes, sniffMimeType } from "./file-sniff.js";
 
 export async function confirmDirectUpload({

@@ -3,20 +3,14 @@
 import { queryRows, schema } from "@cairn/db";
 import { canPresign } from "@cairn/storage";
 import { sql } from "drizzle-orm";
-import type { Ctx } from "../context.js";
+import { actorRef, type Ctx } from "../context.js";
 import { errors } from "../errors.js";
 import { newRecordId, recordIdPattern } from "../ids.js";
 import { ruleAccess } from "../records/record-rules.js";
 import { recordAlias, tableSql } from "../records/record-sql.js";
 import { resolveCollection } from "../records/record-verbs-shared.js";
 import { originalFileName, storedFileName } from "./file-names.js";
-import {
-  actorRef,
-  fileKey,
-  pendingUploadMs,
-  requireFileStorage,
-  storageFailure,
-} from "./file-shared.js";
+import { fileKey, pendingUploadMs, requireFileStorage, storageFailure } from "./file-shared.js";
 import { mimeTypeAllowed } from "./file-sniff.js";
 import { checkUploadAllowed, fileFieldOf } from "./store-upload.js";
 

@@ -3,7 +3,7 @@
 import { schema } from "@cairn/db";
 import { isStorageError, type StorageAdapter } from "@cairn/storage";
 import { inArray } from "drizzle-orm";
-import type { Actor, Ctx } from "../context.js";
+import type { Ctx } from "../context.js";
 import { CairnError, errors } from "../errors.js";
 import type { FileStorage, StorageKind } from "./file-storage.js";
 
@@ -19,20 +19,6 @@ export function fileKey(collectionId: string, recordId: string, name: string): s
 /** The folder of a file's thumbnails, next to it on the same backend. */
 export function thumbsPrefix(row: Pick<FileRow, "collectionId" | "recordId" | "name">): string {
   return `${row.collectionId}/${row.recordId}/thumbs_${row.name}/`;
-}
-
-/** Who an upload belongs to; only they may attach it while it is not on a record yet. */
-export function actorRef(actor: Actor): string {
-  switch (actor.kind) {
-    case "anonymous":
-      return "anonymous";
-    case "superuser":
-      return `superuser:${actor.id}`;
-    case "user":
-      return `user:${actor.collectionId}:${actor.id}`;
-    case "apiKey":
-      return `apiKey:${actor.id}`;
-  }
 }
 
 export function requireFileStorage(ctx: Ctx): FileStorage {

@@ -5,19 +5,13 @@ import { Readable } from "node:stream";
 import { schema } from "@cairn/db";
 import type { FieldOf } from "@cairn/schema";
 import { eq } from "drizzle-orm";
-import type { Ctx } from "../context.js";
+import { actorRef, type Ctx } from "../context.js";
 import { errors } from "../errors.js";
 import { newRecordId, recordIdPattern } from "../ids.js";
 import { ruleAccess } from "../records/record-rules.js";
 import { requireWritable, resolveCollection } from "../records/record-verbs-shared.js";
 import { originalFileName, storedFileName } from "./file-names.js";
-import {
-  actorRef,
-  fileKey,
-  pendingUploadMs,
-  requireFileStorage,
-  storageFailure,
-} from "./file-shared.js";
+import { fileKey, pendingUploadMs, requireFileStorage, storageFailure } from "./file-shared.js";
 import { mimeTypeAllowed, sniffBytes, sniffMimeType } from "./file-sniff.js";
 
 export interface StoredUpload {

@@ -4,9 +4,9 @@
 import { schema } from "@cairn/db";
 import type { Collection, FieldError } from "@cairn/schema";
 import { and, eq, inArray } from "drizzle-orm";
-import type { Ctx } from "../context.js";
+import { actorRef, type Ctx } from "../context.js";
 import { errors } from "../errors.js";
-import { actorRef, type FileRow, purgeAfterCommit } from "../files/file-shared.js";
+import { type FileRow, purgeAfterCommit } from "../files/file-shared.js";
 import type { ValidatedInput } from "./record-validate.js";
 
 function names(value: unknown): string[] {

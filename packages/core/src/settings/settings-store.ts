@@ -165,6 +165,15 @@ export const eventsSettingsSchema = z.object({
     .default(24 * 7),
 });
 
+/**
+ * Outgoing webhooks (webhooks/). Private, loopback and link-local addresses are refused unless
+ * allowed here (a receiver on the same network); the delivery log is kept this many days.
+ */
+export const webhooksSettingsSchema = z.object({
+  allowPrivateAddresses: z.boolean().default(false),
+  deliveryRetentionDays: z.number().int().min(1).max(365).default(30),
+});
+
 export const settingSchemas = {
   app: appSettingsSchema,
   smtp: smtpSettingsSchema,
@@ -172,6 +181,7 @@ export const settingSchemas = {
   oauth2: oauth2SettingsSchema,
   storage: storageSettingsSchema,
   events: eventsSettingsSchema,
+  webhooks: webhooksSettingsSchema,
 } as const;
 export type SettingKey = keyof typeof settingSchemas;
 export type SettingValue<K extends SettingKey> = z.output<(typeof settingSchemas)[K]>;

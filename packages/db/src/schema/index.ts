@@ -15,3 +15,6 @@ export { schemaHistory } from "./schema-history.js";
 export { sessions } from "./sessions.js";
 export { settings } from "./settings.js";
 export { superusers } from "./superusers.js";
+export { webhookAttempts } from "./webhook-attempts.js";
+export { webhookDeliveries } from "./webhook-deliveries.js";
+export { webhooks } from "./webhooks.js";
