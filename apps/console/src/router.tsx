@@ -1,0 +1,27 @@
+import { createBrowserRouter, Navigate } from "react-router";
+import { ConsoleLayout } from "./components/console-layout.js";
+import { CollectionNewPage } from "./pages/collection-new-page.js";
+import { CollectionsPage } from "./pages/collections-page.js";
+import { NotFoundPage } from "./pages/not-found-page.js";
+import { SetupPage } from "./pages/setup-page.js";
+import { SignInPage } from "./pages/sign-in-page.js";
+
+/** Routes under /_/ (Vite's base; the server answers index.html for any of them). */
+export function createConsoleRouter() {
+  return createBrowserRouter(
+    [
+      { path: "/sign-in", element: <SignInPage /> },
+      { path: "/setup", element: <SetupPage /> },
+      {
+        element: <ConsoleLayout />,
+        children: [
+          { index: true, element: <Navigate to="/collections" replace /> },
+          { path: "collections", element: <CollectionsPage /> },
+          { path: "collections/new", element: <CollectionNewPage /> },
+          { path: "*", element: <NotFoundPage /> },
+        ],
+      },
+    ],
+    { basename: import.meta.env.BASE_URL.replace(/\/$/, "") },
+  );
+}
