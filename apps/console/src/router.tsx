@@ -1,8 +1,11 @@
 import { createBrowserRouter, Navigate } from "react-router";
 import { ConsoleLayout } from "./components/console-layout.js";
+import { CollectionEditPage } from "./pages/collection-edit-page.js";
 import { CollectionNewPage } from "./pages/collection-new-page.js";
 import { CollectionsPage } from "./pages/collections-page.js";
 import { NotFoundPage } from "./pages/not-found-page.js";
+import { RecordsPage } from "./pages/records-page.js";
+import { settingsRoutes } from "./pages/settings-routes.js";
 import { SetupPage } from "./pages/setup-page.js";
 import { SignInPage } from "./pages/sign-in-page.js";
 
@@ -18,6 +21,9 @@ export function createConsoleRouter() {
           { index: true, element: <Navigate to="/collections" replace /> },
           { path: "collections", element: <CollectionsPage /> },
           { path: "collections/new", element: <CollectionNewPage /> },
+          { path: "collections/:name", element: <CollectionEditPage /> },
+          ...settingsRoutes,
+          { path: "collections/:name/records", element: <RecordsPage /> },
           { path: "*", element: <NotFoundPage /> },
         ],
       },

@@ -224,7 +224,7 @@ describe("cairn serve", () => {
     const last = runCli(["superuser", "delete", "ops@example.com"], env);
     expect(await last.exit).toBe(1);
     expect(last.stderr).toContain("last superuser");
-  });
+  }, 90_000); // five CLI processes, each opening the embedded database
 
   it("migrate applies migrations and exits", async () => {
     const run = runCli(["migrate"], { ...env, CAIRN_DATA_DIR: join(dataDir, "fresh") });

@@ -13,6 +13,8 @@ import type {
   SchemaDocument,
   SchemaPlan,
   Settings,
+  StorageSettings,
+  StorageSettingsPatch,
   Superuser,
   WebhookDelivery,
   WebhookDeliveryDetail,
@@ -256,6 +258,33 @@ export class AdminClient {
       this.#t.request<OAuth2Settings>("/api/settings/oauth2", {
         ...options,
         method: "PUT",
+        body: patch,
+      }),
+  };
+
+  /** File storage: local disk or S3 (docs/files.md, "Where files are stored"). */
+  readonly storage = {
+    /** The secret reads masked. @example const { kind, s3 } = await admin.storage.get(); */
+    get: (options: CallOptions = {}) =>
+      this.#t.request<StorageSettings>("/api/settings/storage", options),
+    /** Merges the patch; the mask keeps the secret. Does not check the bucket: test first. @example await admin.storage.update({ kind: "local" }); */
+    update: (patch: StorageSettingsPatch, options: CallOptions = {}) =>
+      this.#t.request<StorageSettings>("/api/settings/storage", {
+        ...options,
+        method: "PATCH",
+        body: patch,
+      }),
+    /**
+     * Writes, reads and deletes a probe with the stored settings overlaid by `patch`; saves
+     * nothing. A failed check rejects with a 503 carrying the storage service's message.
+     *
+     * @example
+     * await admin.storage.test({ kind: "s3", s3: { bucket: "acme-files", accessKeyId, secretAccessKey } });
+     */
+    test: (patch: StorageSettingsPatch = {}, options: CallOptions = {}) =>
+      this.#t.request<{ ok: true; kind: StorageSettings["kind"] }>("/api/settings/storage/test", {
+        ...options,
+        method: "POST",
         body: patch,
       }),
   };

@@ -115,10 +115,12 @@ export interface AuditEntry {
   detail: unknown;
 }
 
-/** Runtime settings: app, smtp, mailTemplates… (docs/auth.md, "Email"). */
+/** Runtime settings: app, smtp, mailTemplates, events (docs/configuration.md, "Runtime settings"). */
 export type Settings = Record<string, unknown> & {
   app?: { name?: string; url?: string; redirectUrls?: string[] };
   smtp?: Record<string, unknown>;
+  /** How long the event outbox keeps events (realtime resume reaches back this far). */
+  events?: { retentionHours?: number };
 };
 
 /** OAuth2 providers' settings; secrets read as "••••••••" (docs/auth-oauth2.md). */
@@ -211,4 +213,26 @@ export interface WebhookSettings {
   allowPrivateAddresses: boolean;
   /** How long finished deliveries stay in the log (default 30). */
   deliveryRetentionDays: number;
+}
+
+/** Where new files go (docs/files.md, "The storage settings"); the secret reads as "••••••••". */
+export interface StorageSettings {
+  kind: "local" | "s3";
+  s3: {
+    /** An http(s) URL; empty for AWS S3. */
+    endpoint: string;
+    region: string;
+    bucket: string;
+    accessKeyId: string;
+    /** "••••••••" when stored, "" when missing; sending the mask back keeps the stored one. */
+    secretAccessKey: string;
+    /** The bucket in the URL path (MinIO and most self-hosted servers). */
+    forcePathStyle: boolean;
+  };
+}
+
+/** A change to the storage settings: fields left out keep their value. */
+export interface StorageSettingsPatch {
+  kind?: StorageSettings["kind"];
+  s3?: Partial<StorageSettings["s3"]>;
 }

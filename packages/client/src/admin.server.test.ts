@@ -153,6 +153,27 @@ describe("admin", () => {
     expect(log.length).toBeGreaterThan(0);
   });
 
+  it("storage settings: read masked, test, validation errors, update", async () => {
+    expect(await admin.storage.get()).toMatchObject({ kind: "local", s3: { secretAccessKey: "" } });
+    expect(await admin.storage.test({ kind: "local" })).toEqual({ ok: true, kind: "local" });
+    await expect(admin.storage.update({ kind: "s3", s3: { bucket: "B" } })).rejects.toMatchObject({
+      status: 400,
+      code: "VALIDATION_FAILED",
+      fields: { "s3.bucket": { code: "invalid" } },
+    });
+    const saved = await admin.storage.update({
+      s3: { bucket: "acme-files", accessKeyId: "AKIA", secretAccessKey: "secret" },
+    });
+    expect(saved).toMatchObject({ kind: "local", s3: { secretAccessKey: "••••••••" } });
+    await expect(
+      admin.storage.test({
+        kind: "s3",
+        s3: { endpoint: "http://127.0.0.1:9", forcePathStyle: true },
+      }),
+    ).rejects.toMatchObject({ status: 503 });
+    await admin.storage.update({ s3: { bucket: "", accessKeyId: "", secretAccessKey: "" } });
+  });
+
   it("API keys: created once, used, revoked", async () => {
     await admin.collections.create({ name: "orders", fields: [{ name: "total", type: "number" }] });
     const created = await admin.apiKeys.create({ name: "worker", scopes: ["orders:write"] });

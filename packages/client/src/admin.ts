@@ -14,6 +14,8 @@ export type {
   SchemaDocument,
   SchemaPlan,
   Settings,
+  StorageSettings,
+  StorageSettingsPatch,
   Superuser,
   WebhookAttempt,
   WebhookDelivery,

@@ -80,6 +80,11 @@ export function ConsoleLayout() {
               Collections
             </NavLink>
           </li>
+          <li>
+            <NavLink to="/settings" data-testid="nav-settings">
+              Settings
+            </NavLink>
+          </li>
         </ul>
         <div className="sidebar-footer">
           <ServerStatusIndicator />

@@ -1,27 +1,15 @@
-// Create a collection: name, type and a basic field editor (name, type, required). Options a
-// field type needs (select values, relation targets) come with the full field editor later, so
-// those types are not offered yet.
+// Create a collection: name, type and its fields, with the collection editor's field editor
+// (every type and its options; components/collection-edit-field.tsx).
 import type { CollectionInput, FieldDefinition } from "@cairn/client/admin";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useId, useRef, useState } from "react";
 import { Link, useNavigate } from "react-router";
 import { admin } from "../api.js";
+import { CollectionFieldEditor, newField } from "../components/collection-edit-field.js";
 import { ErrorBanner } from "../components/error-banner.js";
 import { TextField } from "../components/form-field.js";
 import { shownError } from "../errors.js";
 import { collectionsKey } from "./collections-page.js";
-
-const fieldTypes = [
-  "text",
-  "number",
-  "bool",
-  "email",
-  "url",
-  "date",
-  "autodate",
-  "json",
-  "file",
-] as const satisfies readonly FieldDefinition["type"][];
 
 type CollectionType = NonNullable<CollectionInput["type"]>;
 
@@ -33,9 +21,7 @@ const typeHelp: Record<CollectionType, string> = {
 
 interface FieldRow {
   key: number;
-  name: string;
-  type: FieldDefinition["type"];
-  required: boolean;
+  field: FieldDefinition;
 }
 
 export function CollectionNewPage() {
@@ -45,9 +31,11 @@ export function CollectionNewPage() {
   const [name, setName] = useState("");
   const [type, setType] = useState<CollectionType>("base");
   const [viewQuery, setViewQuery] = useState("");
-  const [fields, setFields] = useState<FieldRow[]>([
-    { key: 0, name: "", type: "text", required: false },
-  ]);
+  const [fields, setFields] = useState<FieldRow[]>([{ key: 0, field: newField("text") }]);
+  const collections = useQuery({
+    queryKey: collectionsKey,
+    queryFn: ({ signal }) => admin.collections.list({ signal }),
+  });
   const create = useMutation({
     mutationFn: (input: CollectionInput) => admin.collections.create(input),
     onSuccess: async () => {
@@ -61,10 +49,17 @@ export function CollectionNewPage() {
 
   const addField = () => {
     const key = nextKey.current++;
-    setFields((rows) => [...rows, { key, name: "", type: "text", required: false }]);
+    setFields((rows) => [...rows, { key, field: newField("text") }]);
   };
-  const updateField = (key: number, patch: Partial<FieldRow>) =>
-    setFields((rows) => rows.map((row) => (row.key === key ? { ...row, ...patch } : row)));
+  const updateField = (key: number, field: FieldDefinition) =>
+    setFields((rows) => rows.map((row) => (row.key === key ? { ...row, field } : row)));
+  const moveField = (index: number, by: -1 | 1) =>
+    setFields((rows) => {
+      const next = [...rows];
+      const [row] = next.splice(index, 1);
+      if (row) next.splice(index + by, 0, row);
+      return next;
+    });
   const removeField = (key: number) => setFields((rows) => rows.filter((row) => row.key !== key));
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
@@ -74,8 +69,8 @@ export function CollectionNewPage() {
     else {
       // Rows left blank are ignored rather than reported: they are the editor's spare row.
       input.fields = fields
-        .filter((row) => row.name.trim() !== "")
-        .map((row) => ({ name: row.name.trim(), type: row.type, required: row.required }));
+        .filter((row) => row.field.name.trim() !== "")
+        .map((row) => ({ ...row.field, name: row.field.name.trim() }));
     }
     create.mutate(input);
   };
@@ -83,15 +78,21 @@ export function CollectionNewPage() {
   // Field errors come back keyed by the position sent, which skips blank rows.
   const sentIndex = new Map<number, number>();
   for (const row of fields) {
-    if (row.name.trim() !== "") sentIndex.set(row.key, sentIndex.size);
+    if (row.field.name.trim() !== "") sentIndex.set(row.key, sentIndex.size);
   }
-  const fieldError = (row: FieldRow, key: string) => {
-    const index = sentIndex.get(row.key);
-    return index === undefined ? undefined : error?.fields[`fields.${index}.${key}`];
-  };
   const shownFields = ["name", "type", "viewQuery"];
-  for (const index of sentIndex.values()) {
-    shownFields.push(`fields.${index}.name`, `fields.${index}.type`);
+  const fieldErrors = (row: FieldRow): Record<string, string> => {
+    const index = sentIndex.get(row.key);
+    const found: Record<string, string> = {};
+    if (index === undefined) return found;
+    const prefix = `fields.${index}.`;
+    for (const [key, problem] of Object.entries(error?.fields ?? {})) {
+      if (key.startsWith(prefix)) found[key.slice(prefix.length)] = problem.message;
+    }
+    return found;
+  };
+  for (const [key] of Object.entries(error?.fields ?? {})) {
+    if (/^fields\.\d+\./.test(key)) shownFields.push(key);
   }
 
   return (
@@ -168,15 +169,17 @@ export function CollectionNewPage() {
             </p>
             {fields.length === 0 && <p className="muted">No fields yet.</p>}
             <ol className="field-rows">
-              {fields.map((row, position) => (
-                <FieldRowEditor
+              {fields.map((row, index) => (
+                <CollectionFieldEditor
                   key={row.key}
-                  row={row}
-                  position={position + 1}
-                  nameError={fieldError(row, "name")?.message}
-                  typeError={fieldError(row, "type")?.message}
-                  onChange={(patch) => updateField(row.key, patch)}
+                  field={row.field}
+                  position={index + 1}
+                  count={fields.length}
+                  collections={collections.data ?? []}
+                  errors={fieldErrors(row)}
+                  onChange={(field) => updateField(row.key, field)}
                   onRemove={() => removeField(row.key)}
+                  onMove={(by) => moveField(index, by)}
                 />
               ))}
             </ol>
@@ -206,86 +209,5 @@ export function CollectionNewPage() {
         </div>
       </form>
     </>
-  );
-}
-
-function FieldRowEditor({
-  row,
-  position,
-  nameError,
-  typeError,
-  onChange,
-  onRemove,
-}: {
-  row: FieldRow;
-  position: number;
-  nameError: string | undefined;
-  typeError: string | undefined;
-  onChange: (patch: Partial<FieldRow>) => void;
-  onRemove: () => void;
-}) {
-  const id = useId();
-  const label = row.name.trim() || `field ${position}`;
-  return (
-    <li className="field-row" data-testid="field-row">
-      <div className="field">
-        <label htmlFor={`${id}-name`}>Field {position} name</label>
-        <input
-          id={`${id}-name`}
-          value={row.name}
-          onChange={(event) => onChange({ name: event.target.value })}
-          autoComplete="off"
-          spellCheck={false}
-          aria-invalid={nameError ? true : undefined}
-          aria-describedby={nameError ? `${id}-name-error` : undefined}
-          data-testid="field-name"
-        />
-        {nameError && (
-          <p id={`${id}-name-error`} className="field-error">
-            {nameError}
-          </p>
-        )}
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-type`}>Field {position} type</label>
-        <select
-          id={`${id}-type`}
-          value={row.type}
-          onChange={(event) => onChange({ type: event.target.value as FieldRow["type"] })}
-          aria-invalid={typeError ? true : undefined}
-          aria-describedby={typeError ? `${id}-type-error` : undefined}
-          data-testid="field-type"
-        >
-          {fieldTypes.map((kind) => (
-            <option key={kind} value={kind}>
-              {kind}
-            </option>
-          ))}
-        </select>
-        {typeError && (
-          <p id={`${id}-type-error`} className="field-error">
-            {typeError}
-          </p>
-        )}
-      </div>
-      <label className="checkbox">
-        <input
-          type="checkbox"
-          checked={row.required}
-          onChange={(event) => onChange({ required: event.target.checked })}
-          data-testid="field-required"
-        />
-        Required
-      </label>
-      <button
-        type="button"
-        className="button secondary small"
-        onClick={onRemove}
-        aria-label={`Remove ${label}`}
-        data-testid="remove-field"
-      >
-        Remove
-      </button>
-    </li>
   );
 }

@@ -96,7 +96,11 @@ export function CollectionsPage() {
                 const system = collection.fields.length - own;
                 return (
                   <tr key={collection.id} data-testid={`collection-row-${collection.name}`}>
-                    <th scope="row">{collection.name}</th>
+                    <th scope="row">
+                      <Link to={`/collections/${encodeURIComponent(collection.name)}`}>
+                        {collection.name}
+                      </Link>
+                    </th>
                     <td>
                       <span className={`type-badge ${collection.type}`}>{collection.type}</span>
                     </td>
@@ -108,6 +112,13 @@ export function CollectionsPage() {
                       <RulesSummary collection={collection} />
                     </td>
                     <td className="actions">
+                      <Link
+                        to={`/collections/${encodeURIComponent(collection.name)}/records`}
+                        className="button secondary small"
+                        data-testid={`collection-records-${collection.name}`}
+                      >
+                        Records
+                      </Link>{" "}
                       <CollectionDeleteDialog collection={collection} />
                     </td>
                   </tr>

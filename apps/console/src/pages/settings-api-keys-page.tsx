@@ -1,0 +1,311 @@
+// API keys for servers: the list, a create form (name, scopes, expiry), the key itself shown
+// once in a dialog right after creation (the server never answers it again), and revoking
+// behind a confirmation.
+import type { ApiKeyInfo } from "@cairn/client/admin";
+import * as AlertDialog from "@radix-ui/react-alert-dialog";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
+import { admin } from "../api.js";
+import { ErrorBanner } from "../components/error-banner.js";
+import { TextField } from "../components/form-field.js";
+import { SettingsLoad } from "../components/settings-form.js";
+import { shownError } from "../errors.js";
+
+const apiKeysKey = ["api-keys"] as const;
+
+function keyStatus(key: ApiKeyInfo): string {
+  if (key.revokedAt) return "Revoked";
+  if (key.expiresAt && new Date(key.expiresAt) <= new Date()) return "Expired";
+  return "Active";
+}
+
+function when(value: string | null, none: string): string {
+  return value ? new Date(value).toLocaleString() : none;
+}
+
+export function SettingsApiKeysPage() {
+  const keys = useQuery({
+    queryKey: apiKeysKey,
+    queryFn: ({ signal }) => admin.apiKeys.list({ signal }),
+  });
+  return (
+    <>
+      <CreateKeyForm />
+      <section className="card settings-section" aria-label="API keys list">
+        <h2>Keys</h2>
+        <SettingsLoad query={keys}>
+          {keys.data && keys.data.length === 0 && (
+            <p className="empty" data-testid="api-keys-empty">
+              No API keys yet.
+            </p>
+          )}
+          {keys.data && keys.data.length > 0 && (
+            <div className="table-wrap">
+              <table aria-label="API keys">
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">Scopes</th>
+                    <th scope="col">Expires</th>
+                    <th scope="col">Last used</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">
+                      <span className="visually-hidden">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {keys.data.map((key) => (
+                    <tr key={key.id} data-testid={`api-key-row-${key.id}`}>
+                      <th scope="row">{key.name}</th>
+                      <td>
+                        {key.scopes.map((scope) => (
+                          <code key={scope} className="scope">
+                            {scope}
+                          </code>
+                        ))}
+                      </td>
+                      <td>{when(key.expiresAt, "Never")}</td>
+                      <td>{when(key.lastUsed, "Never")}</td>
+                      <td data-testid="api-key-status">{keyStatus(key)}</td>
+                      <td>{!key.revokedAt && <RevokeKeyDialog apiKey={key} />}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </SettingsLoad>
+      </section>
+    </>
+  );
+}
+
+function CreateKeyForm() {
+  const queryClient = useQueryClient();
+  const [name, setName] = useState("");
+  const [scopes, setScopes] = useState("");
+  const [expires, setExpires] = useState("");
+  const [created, setCreated] = useState<(ApiKeyInfo & { key: string }) | null>(null);
+  const create = useMutation({
+    mutationFn: (input: { name: string; scopes: string[]; expiresAt?: string }) =>
+      admin.apiKeys.create(input),
+    onSuccess: async (answer) => {
+      setCreated(answer);
+      setName("");
+      setScopes("");
+      setExpires("");
+      await queryClient.invalidateQueries({ queryKey: apiKeysKey });
+    },
+  });
+  const error = shownError(create.error);
+  const scopesError =
+    error?.fields.scopes ??
+    Object.entries(error?.fields ?? {}).find(([key]) => key.startsWith("scopes."))?.[1];
+
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const input: { name: string; scopes: string[]; expiresAt?: string } = {
+      name: name.trim(),
+      scopes: scopes.split(/[\s,]+/).filter(Boolean),
+    };
+    // The end of the chosen day, in the browser's time zone.
+    if (expires) input.expiresAt = new Date(`${expires}T23:59:59`).toISOString();
+    create.mutate(input);
+  };
+
+  return (
+    <>
+      <form
+        className="card form settings-section"
+        onSubmit={submit}
+        aria-label="New API key"
+        data-testid="api-key-form"
+        noValidate
+      >
+        <h2>New API key</h2>
+        <ErrorBanner
+          error={error}
+          shownFields={[
+            "name",
+            "scopes",
+            "expiresAt",
+            ...Object.keys(error?.fields ?? {}).filter((key) => key.startsWith("scopes.")),
+          ]}
+          testId="api-key-error"
+        />
+        <TextField
+          label="Name"
+          value={name}
+          onChange={(event) => setName(event.target.value)}
+          autoComplete="off"
+          placeholder="billing worker"
+          error={error?.fields.name}
+          data-testid="api-key-name"
+        />
+        <TextField
+          label="Scopes"
+          value={scopes}
+          onChange={(event) => setScopes(event.target.value)}
+          autoComplete="off"
+          spellCheck={false}
+          placeholder="orders:read, invoices:write"
+          hint="Separated by spaces or commas: full, read, <collection>:read, <collection>:write."
+          error={scopesError}
+          data-testid="api-key-scopes"
+        />
+        <TextField
+          label="Expires on"
+          type="date"
+          value={expires}
+          onChange={(event) => setExpires(event.target.value)}
+          hint="Leave empty for a key that does not expire."
+          error={error?.fields.expiresAt}
+          data-testid="api-key-expires"
+        />
+        <div className="form-actions">
+          <button
+            type="submit"
+            className="button"
+            disabled={create.isPending}
+            data-testid="api-key-create"
+          >
+            {create.isPending ? "Creating…" : "Create key"}
+          </button>
+        </div>
+      </form>
+      <NewKeyDialog created={created} onClose={() => setCreated(null)} />
+    </>
+  );
+}
+
+function NewKeyDialog({
+  created,
+  onClose,
+}: {
+  created: (ApiKeyInfo & { key: string }) | null;
+  onClose: () => void;
+}) {
+  const [copied, setCopied] = useState<"yes" | "failed" | null>(null);
+  const copy = async (key: string) => {
+    try {
+      await navigator.clipboard.writeText(key);
+      setCopied("yes");
+    } catch {
+      // No clipboard permission (or an insecure origin): the key stays selectable.
+      setCopied("failed");
+    }
+  };
+  return (
+    <AlertDialog.Root
+      open={created !== null}
+      onOpenChange={(open) => {
+        if (!open) {
+          setCopied(null);
+          onClose();
+        }
+      }}
+    >
+      <AlertDialog.Portal>
+        <AlertDialog.Overlay className="dialog-overlay" />
+        <AlertDialog.Content className="dialog card" data-testid="api-key-created-dialog">
+          <AlertDialog.Title>API key “{created?.name}” created</AlertDialog.Title>
+          <AlertDialog.Description>
+            Copy the key now: it is shown only this once and cannot be read again.
+          </AlertDialog.Description>
+          <input
+            className="secret-value"
+            readOnly
+            value={created?.key ?? ""}
+            aria-label="API key"
+            onFocus={(event) => event.target.select()}
+            data-testid="api-key-secret"
+          />
+          {copied === "yes" && (
+            <p className="notice" role="status">
+              Copied.
+            </p>
+          )}
+          {copied === "failed" && (
+            <p className="hint" role="status">
+              Could not copy: select the key and copy it by hand.
+            </p>
+          )}
+          <div className="dialog-actions">
+            <button
+              type="button"
+              className="button secondary"
+              onClick={() => created && void copy(created.key)}
+              data-testid="api-key-copy"
+            >
+              Copy
+            </button>
+            <AlertDialog.Action asChild>
+              <button type="button" className="button" data-testid="api-key-done">
+                Done
+              </button>
+            </AlertDialog.Action>
+          </div>
+        </AlertDialog.Content>
+      </AlertDialog.Portal>
+    </AlertDialog.Root>
+  );
+}
+
+function RevokeKeyDialog({ apiKey }: { apiKey: ApiKeyInfo }) {
+  const [open, setOpen] = useState(false);
+  const queryClient = useQueryClient();
+  const revoke = useMutation({
+    mutationFn: () => admin.apiKeys.revoke(apiKey.id),
+    onSuccess: async () => {
+      setOpen(false);
+      await queryClient.invalidateQueries({ queryKey: apiKeysKey });
+    },
+  });
+  return (
+    <AlertDialog.Root
+      open={open}
+      onOpenChange={(next) => {
+        setOpen(next);
+        if (!next) revoke.reset();
+      }}
+    >
+      <AlertDialog.Trigger asChild>
+        <button
+          type="button"
+          className="button danger small"
+          aria-label={`Revoke API key ${apiKey.name}`}
+          data-testid={`revoke-api-key-${apiKey.id}`}
+        >
+          Revoke
+        </button>
+      </AlertDialog.Trigger>
+      <AlertDialog.Portal>
+        <AlertDialog.Overlay className="dialog-overlay" />
+        <AlertDialog.Content className="dialog card" data-testid="revoke-api-key-dialog">
+          <AlertDialog.Title>Revoke “{apiKey.name}”?</AlertDialog.Title>
+          <AlertDialog.Description>
+            Servers using this key are refused from now on. It cannot be undone.
+          </AlertDialog.Description>
+          <ErrorBanner error={shownError(revoke.error)} />
+          <div className="dialog-actions">
+            <AlertDialog.Cancel asChild>
+              <button type="button" className="button secondary">
+                Cancel
+              </button>
+            </AlertDialog.Cancel>
+            <button
+              type="button"
+              className="button danger"
+              disabled={revoke.isPending}
+              onClick={() => revoke.mutate()}
+              data-testid="confirm-revoke-api-key"
+            >
+              {revoke.isPending ? "Revoking…" : "Revoke key"}
+            </button>
+          </div>
+        </AlertDialog.Content>
+      </AlertDialog.Portal>
+    </AlertDialog.Root>
+  );
+}
