@@ -8,6 +8,8 @@ import { RecordsPage } from "./pages/records-page.js";
 import { settingsRoutes } from "./pages/settings-routes.js";
 import { SetupPage } from "./pages/setup-page.js";
 import { SignInPage } from "./pages/sign-in-page.js";
+import { UsersIndexPage, UsersPage } from "./pages/users-page.js";
+import { webhooksRoutes } from "./pages/webhooks-routes.js";
 
 /** Routes under /_/ (Vite's base; the server answers index.html for any of them). */
 export function createConsoleRouter() {
@@ -24,6 +26,9 @@ export function createConsoleRouter() {
           { path: "collections/:name", element: <CollectionEditPage /> },
           ...settingsRoutes,
           { path: "collections/:name/records", element: <RecordsPage /> },
+          { path: "users", element: <UsersIndexPage /> },
+          { path: "users/:collection", element: <UsersPage /> },
+          ...webhooksRoutes,
           { path: "*", element: <NotFoundPage /> },
         ],
       },

@@ -81,6 +81,16 @@ export function ConsoleLayout() {
             </NavLink>
           </li>
           <li>
+            <NavLink to="/users" data-testid="nav-users">
+              Users
+            </NavLink>
+          </li>
+          <li>
+            <NavLink to="/webhooks" data-testid="nav-webhooks">
+              Webhooks
+            </NavLink>
+          </li>
+          <li>
             <NavLink to="/settings" data-testid="nav-settings">
               Settings
             </NavLink>
