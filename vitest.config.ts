@@ -9,11 +9,16 @@ const sdkTests = "packages/client/src/*.test.ts";
 // Test tooling (servers, fake providers, the size budget) lives in packages/client/test/, outside
 // the shipped source.
 const sdkToolTests = "packages/client/test/*.test.ts";
-const sdkProject = (name: string, setupFile: string) => ({
+// The admin entry's server-backed tests (a server process each) run in the browser project only:
+// admins use it from the console and from Node, and the transport under it is the same one the
+// React Native project already drives through the app entry's server tests.
+const adminServerTests = "packages/client/src/admin*.server.test.ts";
+const sdkProject = (name: string, setupFile: string, exclude: string[] = []) => ({
   extends: true as const,
   test: {
     name,
     include: [sdkTests, sdkToolTests],
+    exclude: ["**/node_modules/**", ...exclude],
     setupFiles: [setupFile],
     globalSetup: ["./packages/client/test/server-databases.ts"],
   },
@@ -36,7 +41,9 @@ export default defineConfig({
           exclude: [sdkTests, "**/node_modules/**"],
         },
       },
-      sdkProject("client:react-native", "./packages/client/test/globals-react-native.ts"),
+      sdkProject("client:react-native", "./packages/client/test/globals-react-native.ts", [
+        adminServerTests,
+      ]),
       sdkProject("client:browser", "./packages/client/test/globals-browser.ts"),
     ],
   },

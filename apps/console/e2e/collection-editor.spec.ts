@@ -62,9 +62,19 @@ test("edit a collection: select and relation fields, a checked list rule, saved"
   await expect(text).toHaveAttribute("aria-invalid", "true");
   await screenshot(page, "collection-edit-rule-invalid");
 
-  // Completion offers the unsaved field.
+  // Completion by keyboard: arrows move through the suggestions, Enter takes one.
+  await text.fill("@request.au");
+  await text.press("ArrowDown");
+  await expect(rule.getByRole("option", { name: "@request.auth.id" })).toHaveAttribute(
+    "aria-selected",
+    "true",
+  );
+  await text.press("Enter");
+  await expect(text).toHaveValue("@request.auth.id");
+  await text.press("Escape");
+  // Completion by pointer offers the unsaved field.
   await text.fill("sta");
-  await rule.getByTestId("rule-suggestions").getByRole("button", { name: "status" }).click();
+  await rule.getByTestId("rule-suggestions").getByRole("option", { name: "status" }).click();
   await text.press("End");
   await text.pressSequentially(' = "published"');
   await expect(text).toHaveValue('status = "published"');
@@ -160,4 +170,44 @@ test("drop a field and rename (destructive plan confirmed), then delete from the
   await confirm.getByRole("button", { name: `Delete ${after}` }).click();
   await expect(page).toHaveURL(/\/_\/collections$/);
   expect((await page.request.get(`/api/collections/${after}`)).status()).toBe(404);
+});
+
+test("an auth collection's sign-in options are edited and saved", async ({
+  page,
+  signIn,
+  baseURL,
+}) => {
+  const name = "e2e_edit_accounts";
+  const headers = { origin: baseURL ?? "" };
+  await signIn(page);
+  await page.request.delete(`/api/collections/${name}`, { headers });
+  const created = await page.request.post("/api/collections", {
+    headers,
+    data: { name, type: "auth" },
+  });
+  expect(created.status(), await created.text()).toBe(201);
+
+  await page.goto(`/_/collections/${name}`);
+  const options = page.getByTestId("collection-auth-options");
+  await expect(options.getByTestId("auth-option-password")).toBeChecked();
+  await options.getByTestId("auth-option-otp").check();
+  await options.getByTestId("auth-option-minPasswordLength").fill("12");
+  await options.getByTestId("auth-option-mfa").selectOption("required");
+  await options.getByTestId("auth-option-sessionLifetime").fill("7");
+  await screenshot(page, "collection-edit-auth");
+  await page.getByTestId("save-collection").click();
+  await page.getByTestId("apply-plan").click();
+  await expect(page.getByTestId("save-plan-dialog")).toBeHidden();
+
+  const saved = await page.request.get(`/api/collections/${name}`);
+  expect((await saved.json()).auth).toMatchObject({
+    password: true,
+    otp: true,
+    minPasswordLength: 12,
+    mfa: "required",
+    sessionLifetimeSeconds: 7 * 86_400,
+  });
+  await page.reload();
+  await expect(page.getByTestId("auth-option-minPasswordLength")).toHaveValue("12");
+  await page.request.delete(`/api/collections/${name}`, { headers });
 });

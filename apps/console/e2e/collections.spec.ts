@@ -23,7 +23,7 @@ test("create a collection with a text field, see it listed, delete it", async ({
   await screenshot(page, "collections");
 
   await page.getByRole("link", { name: "New collection" }).click();
-  await expect(page).toHaveURL(/\/_\/collections\/new$/);
+  await expect(page).toHaveURL(/\/_\/collections\/_new$/);
   const form = page.getByRole("form", { name: "New collection" });
   await form.getByLabel("Name", { exact: true }).fill(name);
   await form.getByLabel("Field 1 name").fill("title");

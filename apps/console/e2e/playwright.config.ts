@@ -3,13 +3,14 @@
 // starts on a fresh data directory. Run it with `pnpm e2e` from the repository root.
 import { defineConfig } from "@playwright/test";
 import { chromiumArgs, chromiumPath } from "./chromium.js";
+import { screenshotDir } from "./screenshots.js";
 
 export default defineConfig({
   testDir: ".",
   testMatch: "*.spec.ts",
   globalSetup: "./global-setup.ts",
   // Failure screenshots and traces, beside the per-page screenshots (gitignored).
-  outputDir: "./screenshots/failures",
+  outputDir: `${screenshotDir}/failures`,
   // One server, one database: specs share state (the first superuser), so they run in order.
   workers: 1,
   fullyParallel: false,

@@ -93,6 +93,11 @@ test("create, edit, filter, upload an image and delete records", async ({
   await page.getByTestId("records-filter").fill('title ~ "edited"');
   await page.getByTestId("records-filter-apply").click();
   await expect(page.getByTestId("records-total")).toHaveText("1 record");
+  // The view is in the URL: a reload (or a shared link) shows the same filter and sort.
+  await expect(page).toHaveURL(/[?&]filter=title/);
+  await page.reload();
+  await expect(page.getByTestId("records-filter")).toHaveValue('title ~ "edited"');
+  await expect(page.getByTestId("records-total")).toHaveText("1 record");
   // Export follows the filter.
   const csvDownload = page.waitForEvent("download");
   await page.getByTestId("records-export-csv").click();

@@ -85,7 +85,7 @@ test("create a user, see their session and revoke it", async ({
 
   // Impersonation shows a token in a dialog (never in the URL) that works as the user.
   await panel.getByTestId("user-impersonate").click();
-  const dialog = page.getByTestId("impersonate-dialog");
+  const dialog = page.getByTestId("impersonate-token-dialog");
   await expect(dialog).toBeVisible();
   const impersonated = await dialog.getByTestId("impersonate-token").inputValue();
   expect(impersonated.length).toBeGreaterThan(10);

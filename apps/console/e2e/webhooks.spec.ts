@@ -10,6 +10,7 @@ import { screenshot } from "./screenshots.js";
 test("a test event reaches a local receiver, signed, and shows in the log", async ({
   page,
   signIn,
+  baseURL,
 }) => {
   test.setTimeout(60_000);
   const received: { headers: IncomingHttpHeaders; body: string }[] = [];
@@ -108,7 +109,11 @@ test("a test event reaches a local receiver, signed, and shows in the log", asyn
     await expect(page.getByRole("row").filter({ hasText: url })).toHaveCount(0);
   } finally {
     // Later specs expect the default: private addresses refused.
-    await page.request.patch("/api/webhooks/settings", { data: { allowPrivateAddresses: false } });
+    // A cookie-authenticated write must come from the console's origin.
+    await page.request.patch("/api/webhooks/settings", {
+      data: { allowPrivateAddresses: false },
+      headers: { origin: baseURL ?? "" },
+    });
     await new Promise((resolve) => receiver.close(resolve));
   }
 });

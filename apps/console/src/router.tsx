@@ -3,6 +3,7 @@ import { ConsoleLayout } from "./components/console-layout.js";
 import { CollectionEditPage } from "./pages/collection-edit-page.js";
 import { CollectionNewPage } from "./pages/collection-new-page.js";
 import { CollectionsPage } from "./pages/collections-page.js";
+import { LogsPage } from "./pages/logs-page.js";
 import { NotFoundPage } from "./pages/not-found-page.js";
 import { RecordsPage } from "./pages/records-page.js";
 import { settingsRoutes } from "./pages/settings-routes.js";
@@ -22,13 +23,15 @@ export function createConsoleRouter() {
         children: [
           { index: true, element: <Navigate to="/collections" replace /> },
           { path: "collections", element: <CollectionsPage /> },
-          { path: "collections/new", element: <CollectionNewPage /> },
+          // "_new" can never be a collection name (names start with a letter), so no collection is hidden.
+          { path: "collections/_new", element: <CollectionNewPage /> },
           { path: "collections/:name", element: <CollectionEditPage /> },
           ...settingsRoutes,
           { path: "collections/:name/records", element: <RecordsPage /> },
           { path: "users", element: <UsersIndexPage /> },
           { path: "users/:collection", element: <UsersPage /> },
           ...webhooksRoutes,
+          { path: "logs", element: <LogsPage /> },
           { path: "*", element: <NotFoundPage /> },
         ],
       },

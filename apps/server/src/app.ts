@@ -1,16 +1,23 @@
 // createApp(deps): the HTTP surface of Cairn. No side effects at import; a test builds as many
 // apps as it likes. Routes stay thin: parse, call one core verb, answer.
 
-import { CollectionRegistry, errors } from "@cairn/core";
+import {
+  CollectionRegistry,
+  createSecuritySettingsCache,
+  errors,
+  securityDefaults,
+} from "@cairn/core";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
+import { apiRateLimit } from "./http/api-rate-limit.js";
 import { actorMiddleware } from "./http/auth.js";
 import type { CtxDeps } from "./http/ctx.js";
 import type { AppDeps, AppEnv } from "./http/env.js";
 import { createErrorHandler, errorResponse } from "./http/error-handler.js";
+import { createMetrics, type MetricsDeps } from "./http/metrics.js";
 import { isMultipart } from "./http/multipart.js";
 import { createNotFoundHandler } from "./http/not-found.js";
 import { requestLog } from "./http/request-log.js";
@@ -19,16 +26,20 @@ import { authRoutes } from "./routes/auth.js";
 import { oauth2Routes } from "./routes/auth-oauth2.js";
 import { otpMfaRoutes } from "./routes/auth-otp-mfa.js";
 import { authPageRoutes } from "./routes/auth-pages.js";
+import { backupRoutes } from "./routes/backups.js";
 import { batchRoutes } from "./routes/batch.js";
 import { collectionRoutes } from "./routes/collections.js";
 import { consoleRoutes } from "./routes/console.js";
 import { fileRoutes } from "./routes/files.js";
 import { healthRoutes } from "./routes/health.js";
+import { logRoutes } from "./routes/logs.js";
+import { metricsRoutes, metricsSettingsRoutes } from "./routes/metrics.js";
 import { openApiRoutes } from "./routes/openapi.js";
 import { realtimeRoutes } from "./routes/realtime.js";
 import { recordRoutes } from "./routes/records.js";
 import { schemaRoutes } from "./routes/schema.js";
 import { oauth2SettingsRoutes } from "./routes/settings-oauth2.js";
+import { securitySettingsRoutes } from "./routes/settings-security.js";
 import { storageSettingsRoutes } from "./routes/settings-storage.js";
 import { superuserRoutes } from "./routes/superusers.js";
 import { webhookRoutes } from "./routes/webhooks.js";
@@ -37,10 +48,16 @@ export type { AppDeps, AppEnv };
 
 const recordWritePath = /^\/api\/collections\/[^/]+\/records(?:\/[^/]+)?$/;
 
-export function createApp(deps: AppDeps) {
+export function createApp(deps: AppDeps & MetricsDeps) {
   const { config, database, logger } = deps;
   const collections = deps.collections ?? new CollectionRegistry(database);
-  const ctxDeps: CtxDeps & { bodyLimit: number } = {
+  // CORS origins and rate limits: runtime settings, the environment's values until saved.
+  const security = createSecuritySettingsCache({
+    database,
+    defaults: securityDefaults(config),
+    log: logger,
+  });
+  const ctxDeps: CtxDeps & { bodyLimit: number; security: typeof security } = {
     database,
     collections,
     files: deps.files,
@@ -49,11 +66,15 @@ export function createApp(deps: AppDeps) {
     baseUrl: config.publicUrl ?? `http://localhost:${config.port}`,
     trustProxy: config.trustProxy,
     authRateLimit: config.authRateLimit,
+    security,
   };
+  // Prometheus at /metrics; the server passes its own (with process metrics), tests get one each.
+  const metrics = deps.metrics ?? createMetrics({ database, requestLogs: deps.requestLogs });
   const app = new Hono<AppEnv>();
 
+  app.use(metrics.middleware);
   app.use(requestId());
-  app.use(requestLog(logger));
+  app.use(requestLog(logger, { writer: deps.requestLogs, trustProxy: config.trustProxy }));
   app.use(
     secureHeaders({
       // Apps on other origins embed Cairn's files and call its API.
@@ -63,9 +84,21 @@ export function createApp(deps: AppDeps) {
   app.use(
     "/api/*",
     cors({
-      origin: config.corsOrigins.includes("*") ? "*" : config.corsOrigins,
+      // Read per request from the `cors` setting. The console is same-origin: browsers never
+      // apply CORS to it, so no list can lock it out.
+      origin: async (origin) => {
+        const { origins } = (await security.get()).cors;
+        if (origins.includes("*")) return "*";
+        return origins.includes(origin) ? origin : null;
+      },
       allowHeaders: ["Authorization", "Content-Type", "X-Request-Id", "Last-Event-ID"],
-      exposeHeaders: ["X-Request-Id", "Retry-After"],
+      exposeHeaders: [
+        "X-Request-Id",
+        "Retry-After",
+        "X-RateLimit-Limit",
+        "X-RateLimit-Remaining",
+        "X-RateLimit-Reset",
+      ],
       maxAge: 600,
     }),
   );
@@ -86,6 +119,7 @@ export function createApp(deps: AppDeps) {
   );
 
   app.use("/api/*", actorMiddleware(database, collections, { publicUrl: config.publicUrl }));
+  app.use("/api/*", apiRateLimit({ security, trustProxy: config.trustProxy }));
 
   app.route("/api", healthRoutes(database));
   app.route("/api/collections", collectionRoutes(ctxDeps));
@@ -97,12 +131,21 @@ export function createApp(deps: AppDeps) {
   app.route("/api/superusers", superuserRoutes(ctxDeps));
   app.route("/api", adminRoutes(ctxDeps));
   app.route("/api/settings", oauth2SettingsRoutes(ctxDeps));
+  app.route("/api/settings", securitySettingsRoutes(ctxDeps));
   app.route("/api/settings", storageSettingsRoutes(ctxDeps));
+  app.route("/api/settings", metricsSettingsRoutes(ctxDeps));
   app.route("/api", batchRoutes(ctxDeps));
-  app.route("/api/realtime", realtimeRoutes({ ...ctxDeps, events: deps.events }));
+  app.route(
+    "/api/realtime",
+    realtimeRoutes({ ...ctxDeps, events: deps.events, onBroker: metrics.addRealtime }),
+  );
   app.route("/api/schema", schemaRoutes(ctxDeps));
   app.route("/api/webhooks", webhookRoutes(ctxDeps));
+  app.route("/api/logs", logRoutes(ctxDeps));
+  app.route("/api/backups", backupRoutes(ctxDeps));
   app.route("/api", openApiRoutes({ collections, publicUrl: config.publicUrl }));
+  // Outside /api: no CORS, no API rate limit, no session; the scrape token is checked instead.
+  app.route("/", metricsRoutes({ ...ctxDeps, metrics }));
   // Before the console's catch-all: the pages auth mails link to.
   app.route("/_", authPageRoutes(ctxDeps));
   app.route("/_", consoleRoutes(config.consoleDir));

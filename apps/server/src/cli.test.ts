@@ -138,6 +138,17 @@ describe("cairn serve", () => {
     expect(unknown.stderr).toContain('Unknown command "fly"');
   });
 
+  it("explains every command with `cairn <command> --help`", async () => {
+    const commands = ["serve", "migrate", "superuser", "schema", "typegen"];
+    const runs = commands.map((command) => runCli([command, "--help"], env));
+    for (const [index, run] of runs.entries()) {
+      expect(await run.exit).toBe(0);
+      const text = run.stdout.join("\n");
+      expect(text).toContain(`Usage: cairn ${commands[index]}`);
+      expect(text).toContain("Exit code");
+    }
+  }, 60_000);
+
   it("schema plan, apply and export work on the data directly", async () => {
     const file = join(dataDir, "schema.json");
     await writeFile(
@@ -218,6 +229,8 @@ describe("cairn serve", () => {
     const weak = runCli(["superuser", "create", "b@example.com", "--password", "short"], env);
     expect(await weak.exit).toBe(1);
     expect(weak.stderr).toContain("password:");
+    // The refusal in words, not a stack trace.
+    expect(weak.stderr).not.toMatch(/^\s+at /m);
     const list = runCli(["superuser", "list"], env);
     expect(await list.exit).toBe(0);
     expect(list.stdout.join("\n")).toContain("ops@example.com");

@@ -21,6 +21,8 @@ import {
   storageKinds,
 } from "@cairn/core";
 import { createDb, DatabaseUnreachableError, DataDirInUseError } from "@cairn/db";
+import { backupCommand, backupUsage, restoreCommand, restoreUsage } from "./cli-backup.js";
+import { migrateUsage, schemaUsage, serveUsage, superuserUsage, typegenUsage } from "./cli-help.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
 import { createLogger } from "./logger.js";
 import { startServer } from "./server.js";
@@ -43,6 +45,9 @@ Commands:
   files migrate [--to local|s3] [--dry-run]
                                  Move stored files to the active storage (or --to), see
                                  \`cairn files migrate --help\`.
+  backup [--out FILE] [--no-files]
+                                 Write an archive of everything (see \`cairn backup --help\`).
+  restore FILE [--force]         Restore an archive into an empty instance (\`cairn restore --help\`).
 
 Configuration comes from environment variables; see docs/configuration.md.`;
 
@@ -72,6 +77,8 @@ const parseCommandLine = (argv: string[]) =>
       "allow-destructive": { type: "boolean" },
       to: { type: "string" },
       "dry-run": { type: "boolean" },
+      "no-files": { type: "boolean" },
+      force: { type: "boolean" },
     },
   });
 
@@ -87,7 +94,18 @@ async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parsed;
   const command = positionals[0] ?? "serve";
   if (values.help || command === "help") {
-    process.stdout.write(`${command === "files" ? filesUsage : usage}\n`);
+    const helps: Record<string, string> = {
+      serve: serveUsage,
+      migrate: migrateUsage,
+      superuser: superuserUsage,
+      schema: schemaUsage,
+      typegen: typegenUsage,
+      files: filesUsage,
+      backup: backupUsage,
+      restore: restoreUsage,
+    };
+    const help = helps[command];
+    process.stdout.write(`${help ?? usage}\n`);
     return 0;
   }
   const config = loadConfig(process.env);
@@ -132,6 +150,20 @@ async function main(argv: string[]): Promise<number> {
         to: values.to,
         dryRun: values["dry-run"] === true,
       });
+    case "backup":
+      return backupCommand(
+        config,
+        positionals.slice(1),
+        { out: values.out, noFiles: values["no-files"] === true },
+        withCliCtx,
+      );
+    case "restore":
+      return restoreCommand(
+        config,
+        positionals.slice(1),
+        { force: values.force === true },
+        withCliCtx,
+      );
     default:
       process.stderr.write(`Unknown command "${command}".\n\n${usage}\n`);
       return 2;
@@ -364,6 +396,13 @@ main(process.argv.slice(2)).then(
       error instanceof DatabaseUnreachableError
     ) {
       process.stderr.write(`cairn: ${error.message}\n`);
+    } else if (isCairnError(error)) {
+      // Refused input (a taken email, a short password, an invalid document): its words, not a
+      // stack trace.
+      const fields = Object.entries(error.fields ?? {}).map(
+        ([field, problem]) => `\n  ${field}: ${problem.message}`,
+      );
+      process.stderr.write(`cairn: ${error.message}${fields.join("")}\n`);
     } else {
       process.stderr.write(
         `cairn: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,

@@ -2,16 +2,20 @@
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import {
+  type BackupScheduler,
   CollectionRegistry,
+  createBackupScheduler,
   createCtx,
   createEventWake,
   createFileStorage,
+  createRequestLogWriter,
   createWebhookWorker,
   type EventWake,
   type FileStorage,
   issueSetupLink,
   pruneEvents,
   pruneExpired,
+  pruneRequestLogs,
   pruneWebhookDeliveries,
   sweepFiles,
   type WebhookWorker,
@@ -21,6 +25,7 @@ import type { ServerType } from "@hono/node-server";
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.js";
 import type { Config } from "./config.js";
+import { createMetrics } from "./http/metrics.js";
 import type { Logger } from "./logger.js";
 import { closeRealtimeStreams } from "./routes/realtime.js";
 
@@ -48,13 +53,27 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   let server: ServerType;
   let events: EventWake | undefined;
   let webhooks: WebhookWorker | undefined;
+  let backups: BackupScheduler | undefined;
   let unfollowSchema: (() => Promise<void>) | undefined;
   const collections = new CollectionRegistry(database);
+  // Requests are stored in batches off their path; flushed on stop.
+  const requestLogs = createRequestLogWriter({ database, log: logger });
   try {
     // Schema changes made through another replica drop this one's cached schema.
     unfollowSchema = await collections.follow();
     events = await createEventWake(database);
-    const app = createApp({ config, database, logger, collections, files, events });
+    // One registry for the process: the app's requests, the worker's deliveries, process stats.
+    const metrics = createMetrics({ database, requestLogs, processMetrics: true });
+    const app = createApp({
+      config,
+      database,
+      logger,
+      collections,
+      files,
+      events,
+      requestLogs,
+      metrics,
+    });
     // Every replica runs one; they share the work through the database.
     webhooks = createWebhookWorker({
       database,
@@ -62,8 +81,11 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       log: logger,
       // The embedded database is this process's alone: a crash's claims are ours to release.
       soleWorker: database.driver === "pglite",
+      onAttempt: metrics.webhookAttempt,
     });
     await webhooks.start();
+    // Scheduled backups: every replica checks each minute; an advisory lock picks one to run.
+    backups = createBackupScheduler({ database, collections, files, log: logger });
     server = await new Promise<ServerType>((resolve, reject) => {
       const listening = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
         resolve(listening),
@@ -71,7 +93,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       listening.once("error", reject);
     });
   } catch (error) {
+    await backups?.stop();
     await webhooks?.stop();
+    await requestLogs.stop();
     await events?.close();
     await unfollowSchema?.();
     await files.close();
@@ -118,6 +142,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       pruneExpired({ ctx })
         .then(() => pruneEvents({ ctx }))
         .then(() => pruneWebhookDeliveries({ ctx }))
+        .then(() => pruneRequestLogs({ ctx }))
         .then(() => sweepFiles({ ctx }))
         .catch((error: unknown) => logger.warn({ err: error }, "housekeeping failed"));
     },
@@ -145,8 +170,12 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         await closed;
       }
       clearTimeout(timer);
+      // A backup in progress is stopped (its row says so) before storage and db close.
+      await backups?.stop();
       // Deliveries in flight get a moment to finish; the rest are released for later.
       await webhooks?.stop();
+      // The last requests' log entries, before the database goes.
+      await requestLogs.stop();
       await events?.close();
       await unfollowSchema?.();
       await files.close();

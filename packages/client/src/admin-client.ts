@@ -5,13 +5,23 @@
 import type {
   ApiKeyInfo,
   AuditEntry,
+  BackupInfo,
+  BackupSettings,
   Collection,
   CollectionInput,
+  DisabledUser,
+  DisabledUsersPage,
   MailboxEntry,
+  MetricsSettings,
   OAuth2Settings,
+  RequestLogEntry,
+  RequestLogFilters,
+  RequestLogStats,
   RuleProblem,
   SchemaDocument,
   SchemaPlan,
+  SecuritySettings,
+  SecuritySettingsPatch,
   Settings,
   StorageSettings,
   StorageSettingsPatch,
@@ -27,7 +37,7 @@ import type {
 import type { AuthSession } from "./auth-session.js";
 import type { SessionInfo } from "./auth-types.js";
 import type { CairnClient } from "./client.js";
-import type { CallOptions, Transport } from "./http-transport.js";
+import { type CallOptions, type Transport, toError } from "./http-transport.js";
 
 const enc = encodeURIComponent;
 
@@ -161,14 +171,24 @@ export class AdminClient {
         method: "POST",
         body: document,
       }),
-    /** Steps that drop data need `allowDestructive`. @example await admin.schema.apply(doc, { allowDestructive: true }); */
-    apply: (document: SchemaDocument, options: CallOptions & { allowDestructive?: boolean } = {}) =>
+    /**
+     * Steps that drop data need `allowDestructive`; `expectedVersion` (a plan's `version`) refuses
+     * with 409 CONFLICT if the schema changed since that plan.
+     * @example await admin.schema.apply(doc, { expectedVersion: plan.version });
+     */
+    apply: (
+      document: SchemaDocument,
+      options: CallOptions & { allowDestructive?: boolean; expectedVersion?: string } = {},
+    ) =>
       this.#t.request<SchemaPlan>("/api/schema/apply", {
         signal: options.signal,
         headers: options.headers,
         method: "POST",
         body: document,
-        query: { allowDestructive: options.allowDestructive ? "true" : undefined },
+        query: {
+          allowDestructive: options.allowDestructive ? "true" : undefined,
+          expectedVersion: options.expectedVersion,
+        },
       }),
     /** Checks a rule or filter as you type. @example await admin.schema.validateRule({ text: "owner = @request.auth.id", collection: "posts" }); */
     validateRule: (
@@ -231,6 +251,49 @@ export class AdminClient {
         ...options,
         method: "DELETE",
       }),
+    /**
+     * Disables a user: every session of theirs ends now, and no sign-in works until `enable`.
+     * Disabling again only changes the reason.
+     *
+     * @example
+     * const { sessionsRevoked } = await admin.users.disable("users", userId, { reason: "Spam" });
+     */
+    disable: (
+      collection: string,
+      userId: string,
+      input: { reason?: string } = {},
+      options: CallOptions = {},
+    ) =>
+      this.#t.request<DisabledUser & { sessionsRevoked: number }>(
+        `${authPath(collection)}/users/${enc(userId)}/disable`,
+        { ...options, method: "POST", body: input },
+      ),
+    /** Lets a disabled user sign in again. @example await admin.users.enable("users", userId); */
+    enable: (collection: string, userId: string, options: CallOptions = {}) =>
+      this.#t.request<{ wasDisabled: boolean }>(
+        `${authPath(collection)}/users/${enc(userId)}/enable`,
+        { ...options, method: "POST", body: {} },
+      ),
+    /**
+     * Disabled users of a collection, newest first; `ids` asks about those users only (at most
+     * 200), e.g. the page of users a list shows.
+     *
+     * @example
+     * const { items } = await admin.users.disabled("users", { ids: page.items.map((u) => u.id) });
+     */
+    disabled: (
+      collection: string,
+      query: { ids?: string[]; page?: number; perPage?: number } = {},
+      options: CallOptions = {},
+    ) =>
+      this.#t.request<DisabledUsersPage>(`${authPath(collection)}/disabled-users`, {
+        ...options,
+        query: {
+          ids: query.ids?.join(","),
+          page: query.page,
+          perPage: query.perPage,
+        },
+      }),
   };
 
   /** Runtime settings: app, SMTP, mail templates, OAuth2 providers. */
@@ -285,6 +348,111 @@ export class AdminClient {
       this.#t.request<{ ok: true; kind: StorageSettings["kind"] }>("/api/settings/storage/test", {
         ...options,
         method: "POST",
+        body: patch,
+      }),
+  };
+
+  /** CORS origins and per-IP rate limits; a change applies within seconds on every replica. */
+  readonly security = {
+    /** @example const { cors, rateLimits, saved } = await admin.security.get(); */
+    get: (options: CallOptions = {}) =>
+      this.#t.request<SecuritySettings>("/api/settings/security", options),
+    /**
+     * Merges the patch into the settings in force; null puts a section back to the server's
+     * default. Invalid origins reject with VALIDATION_FAILED naming e.g. `cors.origins.2`.
+     *
+     * @example
+     * await admin.security.update({ cors: { origins: ["https://app.example.com"] }, rateLimits: { api: { perMinute: 600 } } });
+     */
+    update: (patch: SecuritySettingsPatch, options: CallOptions = {}) =>
+      this.#t.request<SecuritySettings>("/api/settings/security", {
+        ...options,
+        method: "PATCH",
+        body: patch,
+      }),
+  };
+
+  /** Prometheus metrics at /metrics (docs/metrics.md); superusers only, not API keys. */
+  readonly metrics = {
+    /** @example const { enabled, hasToken } = await admin.metrics.get(); */
+    get: (options: CallOptions = {}) =>
+      this.#t.request<MetricsSettings>("/api/settings/metrics", options),
+    /**
+     * Turns /metrics on or off; on needs a token (else VALIDATION_FAILED, `token_required`).
+     *
+     * @example await admin.metrics.update({ enabled: false });
+     */
+    update: (patch: { enabled?: boolean }, options: CallOptions = {}) =>
+      this.#t.request<MetricsSettings>("/api/settings/metrics", {
+        ...options,
+        method: "PATCH",
+        body: patch,
+      }),
+    /**
+     * A new scrape token, replacing the previous one at once; also turns /metrics on. The token
+     * is in this answer only.
+     *
+     * @example const { token } = await admin.metrics.createToken();
+     */
+    createToken: (options: CallOptions = {}) =>
+      this.#t.request<{ token: string; settings: MetricsSettings }>("/api/settings/metrics/token", {
+        ...options,
+        method: "POST",
+      }),
+  };
+
+  /** Backups of the whole instance (docs/backups.md): list, back up now, download, schedule. */
+  readonly backups = {
+    /** Newest first. @example const backups = await admin.backups.list(); */
+    list: (options: CallOptions = {}) => this.#t.request<BackupInfo[]>("/api/backups", options),
+    /**
+     * Starts a backup in the background and answers with its row (`status: "running"`); poll
+     * `list()` for the outcome. CONFLICT while another one runs.
+     *
+     * @example const { id } = await admin.backups.create({ includeFiles: true });
+     */
+    create: (input: { includeFiles?: boolean } = {}, options: CallOptions = {}) =>
+      this.#t.request<BackupInfo>("/api/backups", { ...options, method: "POST", body: input }),
+    /** @example await admin.backups.delete(id); */
+    delete: (id: string, options: CallOptions = {}) =>
+      this.#t.request<void>(`/api/backups/${enc(id)}`, { ...options, method: "DELETE" }),
+    /**
+     * The archive's URL: a browser signed in with the session cookie downloads it from there.
+     *
+     * @example link.href = admin.backups.downloadUrl(id);
+     */
+    downloadUrl: (id: string) => this.#t.url(`/api/backups/${enc(id)}/download`),
+    /**
+     * The archive's bytes (a gzipped tar), with this client's session.
+     *
+     * @example const bytes = new Uint8Array(await admin.backups.download(id));
+     */
+    download: async (id: string, options: CallOptions = {}): Promise<ArrayBuffer> => {
+      await this.#t.store.ready();
+      const token = this.#t.store.current?.token ?? "";
+      const answer = (await this.#t.send(this.#t.url(`/api/backups/${enc(id)}/download`), {
+        method: "GET",
+        headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...options.headers },
+        signal: options.signal,
+      })) as Response;
+      if (!answer.ok) {
+        const text = await answer.text();
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch {}
+        throw toError(answer, json);
+      }
+      return answer.arrayBuffer();
+    },
+    /** @example const { enabled, intervalHours, keep } = await admin.backups.getSettings(); */
+    getSettings: (options: CallOptions = {}) =>
+      this.#t.request<BackupSettings>("/api/backups/settings", options),
+    /** @example await admin.backups.updateSettings({ enabled: true, intervalHours: 24, keep: 7 }); */
+    updateSettings: (patch: Partial<BackupSettings>, options: CallOptions = {}) =>
+      this.#t.request<BackupSettings>("/api/backups/settings", {
+        ...options,
+        method: "PATCH",
         body: patch,
       }),
   };
@@ -387,6 +555,8 @@ export class AdminClient {
       query: {
         webhookId?: string;
         status?: WebhookDeliveryStatus;
+        /** One event name, e.g. "posts.created". */
+        eventType?: string;
         limit?: number;
         before?: string;
       } = {},
@@ -426,10 +596,55 @@ export class AdminClient {
         body: patch,
       }),
   };
+
+  /** The request log: stored requests, their chart data, one entry (docs/logs.md). */
+  readonly logs = {
+    /**
+     * Newest first; pass `nextCursor` back as `before` for the page after.
+     * @example const { items, nextCursor } = await admin.logs.list({ status: "5xx", path: "/api/collections/" });
+     */
+    list: (
+      filters: RequestLogFilters & { limit?: number; before?: number | null } = {},
+      options: CallOptions = {},
+    ) =>
+      this.#t.request<{ items: RequestLogEntry[]; nextCursor: number | null }>("/api/logs", {
+        ...options,
+        query: {
+          ...logQuery(filters),
+          limit: filters.limit,
+          before: filters.before ?? undefined,
+        },
+      }),
+    /** Requests over time (default the last 24 h). @example const { buckets, totals } = await admin.logs.stats({ from: new Date(Date.now() - 3600_000) }); */
+    stats: (filters: RequestLogFilters = {}, options: CallOptions = {}) =>
+      this.#t.request<RequestLogStats>("/api/logs/stats", { ...options, query: logQuery(filters) }),
+    /** @example const entry = await admin.logs.get(42); */
+    get: (id: number | string, options: CallOptions = {}) =>
+      this.#t.request<RequestLogEntry>(`/api/logs/${enc(String(id))}`, options),
+  };
 }
 
 function authPath(collection: string): string {
   return `/api/collections/${enc(collection)}/auth`;
+}
+
+/** The request log's filters as query parameters (lists comma-separated, dates ISO). */
+function logQuery(filters: RequestLogFilters): Record<string, string | number | undefined> {
+  const list = (value: unknown) =>
+    value === undefined ? undefined : Array.isArray(value) ? value.join(",") : String(value);
+  const instant = (value: string | Date | undefined) =>
+    value instanceof Date ? value.toISOString() : value;
+  return {
+    status: list(filters.status),
+    method: list(filters.method),
+    path: filters.path,
+    minDuration: filters.minDuration,
+    maxDuration: filters.maxDuration,
+    from: instant(filters.from),
+    to: instant(filters.to),
+    requestId: filters.requestId,
+    actor: filters.actor,
+  };
 }
 
 /**

@@ -66,6 +66,8 @@ export interface SchemaPlan {
     statements: string[];
   }[];
   destructive: boolean;
+  /** The version of the schema the plan was made against; apply's `expectedVersion`. */
+  version: string;
 }
 
 export interface RuleProblem {
@@ -121,6 +123,8 @@ export type Settings = Record<string, unknown> & {
   smtp?: Record<string, unknown>;
   /** How long the event outbox keeps events (realtime resume reaches back this far). */
   events?: { retentionHours?: number };
+  /** The request log (docs/logs.md). */
+  logs?: Partial<LogSettings>;
 };
 
 /** OAuth2 providers' settings; secrets read as "••••••••" (docs/auth-oauth2.md). */
@@ -180,10 +184,14 @@ export interface WebhookDelivery {
   /** e.g. "posts.created", or "webhook.test". */
   eventType: string;
   status: WebhookDeliveryStatus;
+  /** Every attempt made, across redeliveries. */
   attempts: number;
   nextAttemptAt: string | null;
   lastAttemptAt: string | null;
+  /** The latest attempt's HTTP status; null before it, or when no answer came. */
   lastStatus: number | null;
+  /** How long the latest attempt took, in ms; null before the first attempt. */
+  lastLatencyMs: number | null;
   lastError: string | null;
   created: string;
   completedAt: string | null;
@@ -235,4 +243,165 @@ export interface StorageSettings {
 export interface StorageSettingsPatch {
   kind?: StorageSettings["kind"];
   s3?: Partial<StorageSettings["s3"]>;
+}
+
+/** CORS origins and per-IP rate limits (docs/auth.md, "Rate limits and CORS"). */
+export interface SecuritySettingsValues {
+  cors: {
+    /**
+     * Origins allowed to call the API from a browser: "*" (any), or scheme://host[:port] such as
+     * "https://app.example.com" or "capacitor://localhost". The console (same origin) needs none.
+     */
+    origins: string[];
+  };
+  rateLimits: {
+    /** Off: neither per-IP limit applies (per-account lockouts always do). */
+    enabled: boolean;
+    /** Auth requests (sign-in, sign-up, reset, codes…) per client IP per minute, all replicas. */
+    auth: { perMinute: number };
+    /** Other API requests per client IP per minute, counted on each replica; 0 = off. */
+    api: { perMinute: number };
+  };
+}
+
+/** The security settings in force, whether each was saved, and the server's defaults. */
+export interface SecuritySettings extends SecuritySettingsValues {
+  /** false: the section is the server's default (CAIRN_CORS_ORIGINS, CAIRN_AUTH_RATE_LIMIT). */
+  saved: { cors: boolean; rateLimits: boolean };
+  defaults: SecuritySettingsValues;
+}
+
+/** A change: fields left out keep their value; null puts a section back to the default. */
+export interface SecuritySettingsPatch {
+  cors?: { origins?: string[] } | null;
+  rateLimits?: {
+    enabled?: boolean;
+    auth?: { perMinute?: number };
+    api?: { perMinute?: number };
+  } | null;
+}
+
+/** One stored request of the request log (docs/logs.md); never a query string. */
+export interface RequestLogEntry {
+  id: number;
+  /** When it finished (ISO). */
+  at: string;
+  method: string;
+  /** The path only. */
+  path: string;
+  status: number;
+  durationMs: number;
+  requestId: string | null;
+  ip: string | null;
+  /** Cut at 256 characters. */
+  userAgent: string | null;
+  /** "anonymous", "superuser:<id>", "user:<collectionId>:<id>" or "apiKey:<id>". */
+  actor: string;
+  /** The answer's Content-Length, when it had one. */
+  responseBytes: number | null;
+  /** The error envelope's code, for answers that carried one. */
+  errorCode: string | null;
+}
+
+/** Filters the request log's list and stats share; all optional, ANDed. */
+export interface RequestLogFilters {
+  /** 404, "4xx", or a list: ["401", "5xx"] or "401,5xx". */
+  status?: number | string | (number | string)[];
+  /** "GET", or a list. */
+  method?: string | string[];
+  /** Starting with "/": a prefix; otherwise a substring. */
+  path?: string;
+  /** Milliseconds. */
+  minDuration?: number;
+  maxDuration?: number;
+  /** ISO instants (or Dates). */
+  from?: string | Date;
+  to?: string | Date;
+  requestId?: string;
+  /** An actor ("superuser:<id>") or a kind ("superuser", "user", "apiKey", "anonymous"). */
+  actor?: string;
+}
+
+/** One bar of the request log's chart. */
+export interface RequestLogBucket {
+  /** The bucket's start (ISO). */
+  at: string;
+  total: number;
+  s2xx: number;
+  s3xx: number;
+  s4xx: number;
+  s5xx: number;
+  avgMs: number | null;
+  p95Ms: number | null;
+}
+
+export interface RequestLogStats {
+  from: string;
+  to: string;
+  /** The width of one bucket: 60, 300, 900, 3600, 21600 or 86400 (or more) seconds. */
+  bucketSeconds: number;
+  buckets: RequestLogBucket[];
+  totals: Omit<RequestLogBucket, "at">;
+}
+
+/** The `logs` setting (in admin.settings too). */
+export interface LogSettings {
+  /** Store requests (default true). */
+  enabled: boolean;
+  /** Days entries are kept, 1 to 90 (default 7). */
+  retentionDays: number;
+}
+
+/** A disabled app user (docs/auth.md, "Disabling users"). */
+export interface DisabledUser {
+  userId: string;
+  reason: string | null;
+  /** ISO instant. */
+  disabledAt: string;
+  /** Who did it: "superuser:<email>" or "api_key:<id>". */
+  disabledBy: string;
+}
+
+export interface DisabledUsersPage {
+  items: DisabledUser[];
+  page: number;
+  perPage: number;
+  totalItems: number;
+}
+
+/** /metrics (Prometheus): whether it answers and whether a scrape token exists; never the token. */
+export interface MetricsSettings {
+  /** Whether GET /metrics answers (it needs a token too). */
+  enabled: boolean;
+  hasToken: boolean;
+  /** When the current token was generated (ISO), or null. */
+  tokenCreated: string | null;
+}
+
+/** One backup run (docs/backups.md): the archive lives in the server's file storage. */
+export interface BackupInfo {
+  id: string;
+  trigger: "scheduled" | "manual";
+  status: "running" | "completed" | "failed";
+  /** The storage holding the archive ("local" or "s3"). */
+  storage: string;
+  includeFiles: boolean;
+  /** Bytes of the archive; null while it runs or when it failed. */
+  size: number | null;
+  /** Files whose bytes were gone when the backup read them. */
+  missingFiles: number;
+  error: string | null;
+  startedBy: string;
+  started: string;
+  finished: string | null;
+}
+
+/** The backup schedule. */
+export interface BackupSettings {
+  enabled: boolean;
+  /** A backup is due this many hours after the last one started. */
+  intervalHours: number;
+  /** Completed archives kept; older ones are deleted. */
+  keep: number;
+  includeFiles: boolean;
 }

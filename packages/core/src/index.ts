@@ -26,8 +26,12 @@ export { confirmPasswordReset } from "./auth/confirm-password-reset.js";
 export { confirmVerification } from "./auth/confirm-verification.js";
 export { createSession, type SessionSubject } from "./auth/create-session.js";
 export { requireUser } from "./auth/current-user.js";
+export { type DisabledUser, disableUser } from "./auth/disable-user.js";
+export { isUserDisabled } from "./auth/disabled-user-store.js";
+export { enableUser } from "./auth/enable-user.js";
 export { getMe } from "./auth/get-me.js";
 export { impersonate } from "./auth/impersonate.js";
+export { listDisabledUsers } from "./auth/list-disabled-users.js";
 export { listSessions, type SessionInfo } from "./auth/list-sessions.js";
 export * from "./auth/mfa/index.js";
 export * from "./auth/oauth2/index.js";
@@ -46,6 +50,22 @@ export { signInWithPassword } from "./auth/sign-in-with-password.js";
 export { signOut } from "./auth/sign-out.js";
 export { type SignUpResult, signUp } from "./auth/sign-up.js";
 export { upgradeAnonymous } from "./auth/upgrade-anonymous.js";
+export { type BackupManifest, type BackupSummary, cairnVersion } from "./backups/backup-format.js";
+export { type BackupScheduler, createBackupScheduler } from "./backups/backup-scheduler.js";
+export type { BackupInfo } from "./backups/backup-shared.js";
+export { type CreateBackupInput, createBackup } from "./backups/create-backup.js";
+export { deleteBackup } from "./backups/delete-backup.js";
+export { type BackupSettings, getBackupSettings } from "./backups/get-backup-settings.js";
+export { listBackups } from "./backups/list-backups.js";
+export { openBackup } from "./backups/open-backup.js";
+export { requestBackup } from "./backups/request-backup.js";
+export {
+  type RestoreBackupInput,
+  type RestoreBackupResult,
+  restoreBackup,
+} from "./backups/restore-backup.js";
+export { startBackup, stopBackups } from "./backups/start-backup.js";
+export { updateBackupSettings } from "./backups/update-backup-settings.js";
 export { applySchema } from "./collections/apply-schema.js";
 export { type CollectionLookup, CollectionRegistry } from "./collections/collection-registry.js";
 export { createCollection } from "./collections/create-collection.js";
@@ -59,6 +79,7 @@ export { updateCollection } from "./collections/update-collection.js";
 export { type ValidateRuleInput, validateRule } from "./collections/validate-rule.js";
 export {
   type Actor,
+  actorRef,
   type Ctx,
   createCtx,
   isPrivileged,
@@ -124,10 +145,42 @@ export {
 export { sweepFiles } from "./files/sweep-files.js";
 export { pruneExpired } from "./housekeeping/prune-expired.js";
 export { newRecordId } from "./ids.js";
+export { getRequestLog } from "./logs/get-request-log.js";
+export {
+  bucketSecondsFor,
+  getRequestLogStats,
+  type RequestLogBucket,
+  type RequestLogStats,
+} from "./logs/get-request-log-stats.js";
+export { listRequestLogs, maxRequestLogsPerPage } from "./logs/list-request-logs.js";
+export { pruneRequestLogs } from "./logs/prune-request-logs.js";
+export type {
+  RequestLogEntry,
+  RequestLogFilterInput,
+  RequestLogItem,
+} from "./logs/request-log-shared.js";
+export {
+  createRequestLogWriter,
+  type RequestLogWriter,
+  type RequestLogWriterOptions,
+} from "./logs/request-log-writer.js";
 export { defaultTemplates, type MailTemplateName, renderTemplate } from "./mail/mail-templates.js";
 export { linkBase, sendMail } from "./mail/send-mail.js";
+export { authorizeMetricsScrape } from "./metrics/authorize-metrics-scrape.js";
+export { createMetricsToken } from "./metrics/create-metrics-token.js";
+export { getMetricsSettings } from "./metrics/get-metrics-settings.js";
+export {
+  type MetricsSettingsView,
+  metricsTokenHash,
+  metricsTokenPrefix,
+} from "./metrics/metrics-settings.js";
+export { updateMetricsSettings } from "./metrics/update-metrics-settings.js";
 export { type OpenRealtimeInput, openRealtime } from "./realtime/open-realtime.js";
-export { RealtimeBroker, type RealtimeBrokerOptions } from "./realtime/realtime-broker.js";
+export {
+  RealtimeBroker,
+  type RealtimeBrokerOptions,
+  type RealtimeStats,
+} from "./realtime/realtime-broker.js";
 export { defaultRealtimeLimits, type RealtimeLimits } from "./realtime/realtime-connection.js";
 export { setRealtimeSubscriptions } from "./realtime/set-realtime-subscriptions.js";
 export { createRecord } from "./records/create-record.js";
@@ -148,11 +201,26 @@ export {
 } from "./records/run-batch.js";
 export { updateRecord } from "./records/update-record.js";
 export { clearMailbox } from "./settings/clear-mailbox.js";
+export { getSecuritySettings } from "./settings/get-security-settings.js";
 export { getSettings } from "./settings/get-settings.js";
 export { getStorageSettings } from "./settings/get-storage-settings.js";
 export { listAuditLog } from "./settings/list-audit-log.js";
 export { listMailbox } from "./settings/list-mailbox.js";
+export {
+  type CorsSettings,
+  type RateLimitSettings,
+  readSecuritySettings,
+  type SecuritySettings,
+  type SecuritySettingsView,
+  securityDefaults,
+  securitySettingsChannel,
+} from "./settings/security-settings.js";
 export { sendTestMail } from "./settings/send-test-mail.js";
+export {
+  createSecuritySettingsCache,
+  type SecuritySettingsCache,
+  type SecuritySettingsCacheOptions,
+} from "./settings/settings-cache.js";
 export { maskedSecret } from "./settings/settings-shared.js";
 export {
   getSetting,
@@ -165,6 +233,7 @@ export {
 } from "./settings/settings-store.js";
 export { testSmtp } from "./settings/test-smtp.js";
 export { testStorage } from "./settings/test-storage.js";
+export { updateSecuritySettings } from "./settings/update-security-settings.js";
 export { updateSettings } from "./settings/update-settings.js";
 export { updateStorageSettings } from "./settings/update-storage-settings.js";
 export { createSuperuser } from "./superusers/create-superuser.js";
@@ -198,6 +267,7 @@ export type {
 } from "./webhooks/webhook-shared.js";
 export {
   createWebhookWorker,
+  type WebhookAttemptStat,
   type WebhookWorker,
   type WebhookWorkerOptions,
 } from "./webhooks/webhook-worker.js";

@@ -27,10 +27,13 @@ export const onDeleteActions = ["cascade", "setNull", "restrict"] as const;
 export type OnDeleteAction = (typeof onDeleteActions)[number];
 
 const fieldBase = {
-  /** Stable id: a rename keeps it, so data follows the field. Generated when omitted. */
+  /**
+   * Stable id: a rename keeps it, so data follows the field. Generated (lower case) when omitted;
+   * the auth system fields' ids (emailVisibility) are camelCase.
+   */
   id: z
     .string()
-    .regex(/^[a-z0-9_]{1,32}$/)
+    .regex(/^[A-Za-z0-9_]{1,32}$/)
     .optional(),
   name: identifierSchema,
   /** Must be present (and not empty) on create. */

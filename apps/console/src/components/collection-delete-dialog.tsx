@@ -1,12 +1,10 @@
 // Deleting a collection drops its table: the confirmation says what goes with it, counting the
 // records when the server can tell (one page of one id, so it stays cheap).
 import type { Collection } from "@cairn/client/admin";
-import * as AlertDialog from "@radix-ui/react-alert-dialog";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { admin, cairn } from "../api.js";
-import { shownError } from "../errors.js";
-import { ErrorBanner } from "./error-banner.js";
+import { ConfirmDialog } from "./confirm-dialog.js";
 
 function recordsText(count: number | undefined, pending: boolean): string {
   if (pending) return "all of its records (counting…)";
@@ -37,14 +35,13 @@ export function CollectionDeleteDialog({ collection }: { collection: Collection 
   });
 
   return (
-    <AlertDialog.Root
+    <ConfirmDialog
       open={open}
       onOpenChange={(next) => {
         setOpen(next);
         if (!next) remove.reset();
       }}
-    >
-      <AlertDialog.Trigger asChild>
+      trigger={
         <button
           type="button"
           className="button danger small"
@@ -53,38 +50,25 @@ export function CollectionDeleteDialog({ collection }: { collection: Collection 
         >
           Delete
         </button>
-      </AlertDialog.Trigger>
-      <AlertDialog.Portal>
-        <AlertDialog.Overlay className="dialog-overlay" />
-        <AlertDialog.Content className="dialog card" data-testid="delete-collection-dialog">
-          <AlertDialog.Title>Delete “{collection.name}”?</AlertDialog.Title>
-          <AlertDialog.Description>
-            This drops the collection's table with{" "}
-            <strong data-testid="delete-collection-records">
-              {recordsText(count.data, count.isFetching)}
-            </strong>
-            , its {ownFields} {ownFields === 1 ? "field" : "fields"}, its rules and indexes. It
-            cannot be undone.
-          </AlertDialog.Description>
-          <ErrorBanner error={shownError(remove.error)} />
-          <div className="dialog-actions">
-            <AlertDialog.Cancel asChild>
-              <button type="button" className="button secondary">
-                Cancel
-              </button>
-            </AlertDialog.Cancel>
-            <button
-              type="button"
-              className="button danger"
-              disabled={remove.isPending}
-              onClick={() => remove.mutate()}
-              data-testid="confirm-delete-collection"
-            >
-              {remove.isPending ? "Deleting…" : `Delete ${collection.name}`}
-            </button>
-          </div>
-        </AlertDialog.Content>
-      </AlertDialog.Portal>
-    </AlertDialog.Root>
+      }
+      title={`Delete “${collection.name}”?`}
+      description={
+        <>
+          This drops the collection's table with{" "}
+          <strong data-testid="delete-collection-records">
+            {recordsText(count.data, count.isFetching)}
+          </strong>
+          , its {ownFields} {ownFields === 1 ? "field" : "fields"}, its rules and indexes. It cannot
+          be undone.
+        </>
+      }
+      error={remove.error}
+      pending={remove.isPending}
+      confirmLabel={`Delete ${collection.name}`}
+      pendingLabel="Deleting…"
+      onConfirm={() => remove.mutate()}
+      testId="delete-collection-dialog"
+      confirmTestId="confirm-delete-collection"
+    />
   );
 }

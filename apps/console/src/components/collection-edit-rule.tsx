@@ -1,6 +1,7 @@
 // One access rule: superusers only (null), anyone (""), or an expression the server checks as
 // you type (POST /api/schema/rules/validate, debounced) against the collection being edited, so
-// fields added but not saved yet already count. Completion is a plain suggestion list.
+// fields added but not saved yet already count. Completion is a listbox: arrows move, Enter or
+// Tab takes the highlighted suggestion, Escape closes it.
 import type { Collection, CollectionInput, RuleProblem } from "@cairn/client/admin";
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState } from "react";
@@ -70,6 +71,9 @@ export function CollectionRuleEditor({
     value === null ? "superusers" : value === "" ? "anyone" : "expression",
   );
   const [cursor, setCursor] = useState<number | null>(null);
+  const [active, setActive] = useState(-1);
+  /** The word whose suggestions Escape closed; they come back once the word changes. */
+  const [dismissed, setDismissed] = useState<string | null>(null);
   const text = value ?? "";
   const checked = useDebounced(mode === "expression" ? text : "", 350);
   const validation = useQuery({
@@ -92,7 +96,7 @@ export function CollectionRuleEditor({
   ];
   const current = cursor === null ? null : wordAt(text, cursor);
   const suggestions =
-    current && current.word.length > 0
+    current && current.word.length > 0 && current.word !== dismissed
       ? candidates
           .filter(
             (c) => c.toLowerCase().startsWith(current.word.toLowerCase()) && c !== current.word,
@@ -110,6 +114,7 @@ export function CollectionRuleEditor({
     const at = current.start + suggestion.length;
     onChange(next);
     setCursor(at);
+    setActive(-1);
     requestAnimationFrame(() => {
       textarea.current?.focus();
       textarea.current?.setSelectionRange(at, at);
@@ -150,7 +155,33 @@ export function CollectionRuleEditor({
             onChange={(event) => {
               onChange(event.target.value);
               setCursor(event.target.selectionStart);
+              setActive(-1);
+              setDismissed(null);
             }}
+            onKeyDown={(event) => {
+              if (suggestions.length === 0) return;
+              if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+                event.preventDefault();
+                const step = event.key === "ArrowDown" ? 1 : -1;
+                setActive((at) => (at + step + suggestions.length) % suggestions.length);
+              } else if ((event.key === "Enter" || event.key === "Tab") && active >= 0) {
+                event.preventDefault();
+                complete(suggestions[active]!);
+              } else if (event.key === "Escape") {
+                // Closes the list, not the dialog or page around it.
+                event.preventDefault();
+                event.stopPropagation();
+                setDismissed(current?.word ?? null);
+                setActive(-1);
+              }
+            }}
+            role="combobox"
+            aria-autocomplete="list"
+            aria-expanded={suggestions.length > 0}
+            aria-controls={`${id}-suggestions`}
+            aria-activedescendant={
+              active >= 0 && active < suggestions.length ? `${id}-suggestion-${active}` : undefined
+            }
             onSelect={(event) => setCursor(event.currentTarget.selectionStart)}
             onBlur={() => setTimeout(() => setCursor(null), 150)}
             aria-invalid={settled && validation.data?.valid === false ? true : undefined}
@@ -158,24 +189,30 @@ export function CollectionRuleEditor({
             data-testid={`rule-${name}-text`}
           />
           {suggestions.length > 0 && (
-            <ul
+            <div
+              id={`${id}-suggestions`}
               className="rule-suggestions"
+              role="listbox"
               aria-label="Suggestions"
               data-testid="rule-suggestions"
             >
-              {suggestions.map((suggestion) => (
-                <li key={suggestion}>
-                  <button
-                    type="button"
-                    className="button secondary small"
-                    onMouseDown={(event) => event.preventDefault()}
-                    onClick={() => complete(suggestion)}
-                  >
-                    {suggestion}
-                  </button>
-                </li>
+              {suggestions.map((suggestion, index) => (
+                // Options take no focus: the textarea keeps it and points at the active one.
+                // biome-ignore lint/a11y/useKeyWithClickEvents: the textarea handles the keys.
+                <div
+                  key={suggestion}
+                  tabIndex={-1}
+                  id={`${id}-suggestion-${index}`}
+                  role="option"
+                  aria-selected={index === active}
+                  className={index === active ? "button small active" : "button secondary small"}
+                  onMouseDown={(event) => event.preventDefault()}
+                  onClick={() => complete(suggestion)}
+                >
+                  {suggestion}
+                </div>
               ))}
-            </ul>
+            </div>
           )}
           <div id={`${id}-status`} aria-live="polite" data-testid={`rule-${name}-status`}>
             {text.trim() === "" && <p className="hint">An empty expression lets anyone in.</p>}

@@ -91,6 +91,11 @@ export function ConsoleLayout() {
             </NavLink>
           </li>
           <li>
+            <NavLink to="/logs" data-testid="nav-logs">
+              Logs
+            </NavLink>
+          </li>
+          <li>
             <NavLink to="/settings" data-testid="nav-settings">
               Settings
             </NavLink>

@@ -1,10 +1,8 @@
 // Deleting records, one or a selection, after a confirmation that says how many. A selection
 // goes as batches of at most 100 (the batch limit), each one transaction.
-import * as AlertDialog from "@radix-ui/react-alert-dialog";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { cairn } from "../api.js";
-import { shownError } from "../errors.js";
-import { ErrorBanner } from "./error-banner.js";
+import { ConfirmDialog } from "./confirm-dialog.js";
 
 const batchLimit = 100;
 
@@ -39,7 +37,7 @@ export function RecordsDeleteDialog({
   const what = count === 1 ? "this record" : `${count} records`;
 
   return (
-    <AlertDialog.Root
+    <ConfirmDialog
       open={ids !== null}
       onOpenChange={(next) => {
         if (!next) {
@@ -47,43 +45,29 @@ export function RecordsDeleteDialog({
           remove.reset();
         }
       }}
-    >
-      <AlertDialog.Portal>
-        <AlertDialog.Overlay className="dialog-overlay" />
-        <AlertDialog.Content className="dialog card" data-testid="delete-records-dialog">
-          <AlertDialog.Title>Delete {what}?</AlertDialog.Title>
-          <AlertDialog.Description>
-            {count === 1 ? (
-              <>
-                Record <code>{ids?.[0]}</code> and its files are deleted from “{collection}”.
-              </>
-            ) : (
-              <>
-                <strong data-testid="delete-records-count">{count}</strong> records and their files
-                are deleted from “{collection}”.
-              </>
-            )}{" "}
-            It cannot be undone.
-          </AlertDialog.Description>
-          <ErrorBanner error={shownError(remove.error)} />
-          <div className="dialog-actions">
-            <AlertDialog.Cancel asChild>
-              <button type="button" className="button secondary">
-                Cancel
-              </button>
-            </AlertDialog.Cancel>
-            <button
-              type="button"
-              className="button danger"
-              disabled={remove.isPending}
-              onClick={() => ids && remove.mutate(ids)}
-              data-testid="confirm-delete-records"
-            >
-              {remove.isPending ? "Deleting…" : `Delete ${what}`}
-            </button>
-          </div>
-        </AlertDialog.Content>
-      </AlertDialog.Portal>
-    </AlertDialog.Root>
+      title={`Delete ${what}?`}
+      description={
+        <>
+          {count === 1 ? (
+            <>
+              Record <code>{ids?.[0]}</code> and its files are deleted from “{collection}”.
+            </>
+          ) : (
+            <>
+              <strong data-testid="delete-records-count">{count}</strong> records and their files
+              are deleted from “{collection}”.
+            </>
+          )}{" "}
+          It cannot be undone.
+        </>
+      }
+      error={remove.error}
+      pending={remove.isPending}
+      confirmLabel={`Delete ${what}`}
+      pendingLabel="Deleting…"
+      onConfirm={() => ids && remove.mutate(ids)}
+      testId="delete-records-dialog"
+      confirmTestId="confirm-delete-records"
+    />
   );
 }

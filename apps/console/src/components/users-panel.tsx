@@ -1,16 +1,18 @@
 // One app user, seen by a superuser: edit email/verified, password reset mail, sessions (revoke one
-// or all), MFA reset, impersonation and delete. The impersonation token is shown once in a dialog,
-// never put in a URL (it would land in history and logs).
+// or all), MFA reset, disable/enable, impersonation and delete. The impersonation token is shown
+// once in a dialog, never put in a URL (it would land in history and logs).
 import { createClient, memoryStorage } from "@cairn/client";
-import * as AlertDialog from "@radix-ui/react-alert-dialog";
-import * as Dialog from "@radix-ui/react-dialog";
+import type { DisabledUser } from "@cairn/client/admin";
+
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Link } from "react-router";
 import { admin, cairn } from "../api.js";
 import { shownError } from "../errors.js";
+import { ConfirmDialog } from "./confirm-dialog.js";
 import { ErrorBanner } from "./error-banner.js";
 import { TextField } from "./form-field.js";
+import { SecretDialog } from "./secret-dialog.js";
 
 export interface UserRow {
   id: string;
@@ -23,21 +25,34 @@ function usersKey(collection: string) {
   return ["collections", collection, "records"] as const;
 }
 
+/** The disabled lookups of a collection (the list's pages); invalidated on disable and enable. */
+export function usersDisabledKey(collection: string) {
+  return ["users", collection, "disabled"] as const;
+}
+
 export function UserPanel({
   collection,
   user,
+  disabled,
   onClose,
 }: {
   collection: string;
   user: UserRow;
+  /** Set when the user is disabled. */
+  disabled: DisabledUser | null;
   onClose: () => void;
 }) {
   const queryClient = useQueryClient();
   const [email, setEmail] = useState(user.email);
   const [verified, setVerified] = useState(user.verified);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [confirmMfa, setConfirmMfa] = useState(false);
+  const [confirmDisable, setConfirmDisable] = useState(false);
+  const [reason, setReason] = useState("");
   const [notice, setNotice] = useState<string | null>(null);
   const invalidate = () => queryClient.invalidateQueries({ queryKey: usersKey(collection) });
+  // The disabled lookups and this user's sessions both live under ["users", collection].
+  const invalidateUsers = () => queryClient.invalidateQueries({ queryKey: ["users", collection] });
 
   const save = useMutation({
     mutationFn: () => cairn.collection(collection).update(user.id, { email, verified } as never),
@@ -57,7 +72,29 @@ export function UserPanel({
   });
   const resetMfa = useMutation({
     mutationFn: () => admin.users.resetMfa(collection, user.id),
-    onSuccess: () => setNotice("MFA reset: the user has no authenticator now."),
+    onSuccess: () => {
+      setConfirmMfa(false);
+      setNotice("MFA reset: the user has no authenticator now.");
+    },
+  });
+  const disable = useMutation({
+    mutationFn: () =>
+      admin.users.disable(collection, user.id, reason.trim() ? { reason: reason.trim() } : {}),
+    onSuccess: async (result) => {
+      setConfirmDisable(false);
+      setReason("");
+      setNotice(
+        `Disabled: ${result.sessionsRevoked} ${result.sessionsRevoked === 1 ? "session" : "sessions"} signed out.`,
+      );
+      await invalidateUsers();
+    },
+  });
+  const enable = useMutation({
+    mutationFn: () => admin.users.enable(collection, user.id),
+    onSuccess: async () => {
+      setNotice("Enabled: the user can sign in again.");
+      await invalidateUsers();
+    },
   });
   const impersonate = useMutation({
     mutationFn: () => admin.users.impersonate(collection, user.id),
@@ -73,7 +110,7 @@ export function UserPanel({
     },
   });
   const saveError = shownError(save.error);
-  const actionError = shownError(resetMail.error ?? resetMfa.error ?? impersonate.error);
+  const actionError = shownError(resetMail.error ?? impersonate.error ?? enable.error);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -88,11 +125,25 @@ export function UserPanel({
       aria-label={`User ${user.email}`}
     >
       <div className="page-header">
-        <h2>{user.email || user.id}</h2>
+        <h2>
+          {user.email || user.id}
+          {disabled && (
+            <span className="users-disabled-badge" data-testid="user-panel-disabled-badge">
+              Disabled
+            </span>
+          )}
+        </h2>
         <button type="button" className="button secondary small" onClick={onClose}>
           Close
         </button>
       </div>
+      {disabled && (
+        <p className="users-disabled-note" data-testid="user-disabled-info">
+          Disabled {new Date(disabled.disabledAt).toLocaleString()} by{" "}
+          {disabled.disabledBy.replace(/^superuser:/, "")}
+          {disabled.reason ? `: “${disabled.reason}”.` : "."} They cannot sign in by any method.
+        </p>
+      )}
       <form onSubmit={submit} data-testid="user-edit-form">
         <TextField
           label="Email"
@@ -137,8 +188,7 @@ export function UserPanel({
         <button
           type="button"
           className="button secondary"
-          disabled={resetMfa.isPending}
-          onClick={() => resetMfa.mutate()}
+          onClick={() => setConfirmMfa(true)}
           data-testid="user-reset-mfa"
         >
           Reset MFA
@@ -146,12 +196,36 @@ export function UserPanel({
         <button
           type="button"
           className="button secondary"
-          disabled={impersonate.isPending}
+          // The server refuses to open a session for a disabled user.
+          disabled={impersonate.isPending || disabled !== null}
           onClick={() => impersonate.mutate()}
           data-testid="user-impersonate"
         >
           Impersonate
         </button>
+        {disabled ? (
+          <button
+            type="button"
+            className="button secondary"
+            disabled={enable.isPending}
+            onClick={() => {
+              setNotice(null);
+              enable.mutate();
+            }}
+            data-testid="user-enable"
+          >
+            {enable.isPending ? "Enabling…" : "Enable"}
+          </button>
+        ) : (
+          <button
+            type="button"
+            className="button danger"
+            onClick={() => setConfirmDisable(true)}
+            data-testid="user-disable"
+          >
+            Disable
+          </button>
+        )}
         <button
           type="button"
           className="button danger"
@@ -170,45 +244,81 @@ export function UserPanel({
 
       <UserSessions collection={collection} userId={user.id} />
 
-      <Dialog.Root
-        open={impersonate.data !== undefined}
-        onOpenChange={(next) => {
-          if (!next) impersonate.reset();
-        }}
-      >
-        <Dialog.Portal>
-          <Dialog.Overlay className="dialog-overlay" />
-          <Dialog.Content className="dialog card" data-testid="impersonate-dialog">
-            <Dialog.Title>Session as {user.email || user.id}</Dialog.Title>
-            <Dialog.Description>
-              A session token for this user, valid until{" "}
-              {impersonate.data && new Date(impersonate.data.expiresAt).toLocaleString()} and never
-              extended. Use it in a client of its own (<code>asUser.auth.setSession(…)</code> or{" "}
-              <code>Authorization: Bearer …</code>). It is shown only now.
-            </Dialog.Description>
-            <textarea
-              readOnly
-              className="users-token"
-              value={impersonate.data?.token ?? ""}
-              aria-label="Session token"
-              data-testid="impersonate-token"
-            />
-            <div className="dialog-actions">
-              <button
-                type="button"
-                className="button secondary"
-                onClick={() => void navigator.clipboard?.writeText(impersonate.data?.token ?? "")}
-                data-testid="impersonate-copy"
-              >
-                Copy token
-              </button>
-              <Dialog.Close className="button">Done</Dialog.Close>
-            </div>
-          </Dialog.Content>
-        </Dialog.Portal>
-      </Dialog.Root>
+      <SecretDialog
+        title={`Session as ${user.email || user.id}`}
+        description={
+          <>
+            A session token for this user, valid until{" "}
+            {impersonate.data && new Date(impersonate.data.expiresAt).toLocaleString()} and never
+            extended. Use it in a client of its own (<code>asUser.auth.setSession(…)</code> or{" "}
+            <code>Authorization: Bearer …</code>). It is shown only now.
+          </>
+        }
+        value={impersonate.data?.token ?? null}
+        label="Session token"
+        onClose={() => impersonate.reset()}
+        testId="impersonate-token"
+      />
 
-      <AlertDialog.Root
+      <ConfirmDialog
+        open={confirmDisable}
+        onOpenChange={(next) => {
+          if (!next) {
+            setConfirmDisable(false);
+            disable.reset();
+          }
+        }}
+        title="Disable this user?"
+        description={
+          <>
+            {user.email || user.id} is signed out of every session now and cannot sign in again
+            (password, code, link, OAuth2) until you enable them. Their data stays.
+          </>
+        }
+        error={disable.error}
+        pending={disable.isPending}
+        confirmLabel="Disable"
+        pendingLabel="Disabling…"
+        onConfirm={() => disable.mutate()}
+        testId="disable-user-dialog"
+        confirmTestId="confirm-disable-user"
+      >
+        <label className="users-reason">
+          Reason (optional, for other admins)
+          <textarea
+            value={reason}
+            maxLength={500}
+            onChange={(event) => setReason(event.target.value)}
+            data-testid="disable-user-reason"
+          />
+        </label>
+      </ConfirmDialog>
+
+      <ConfirmDialog
+        open={confirmMfa}
+        onOpenChange={(next) => {
+          if (!next) {
+            setConfirmMfa(false);
+            resetMfa.reset();
+          }
+        }}
+        title="Reset MFA?"
+        description={
+          <>
+            The authenticator and recovery codes of {user.email || user.id} are removed. Where the
+            collection requires MFA, they set up a new one at their next sign-in.
+          </>
+        }
+        error={resetMfa.error}
+        pending={resetMfa.isPending}
+        confirmLabel="Reset MFA"
+        pendingLabel="Resetting…"
+        onConfirm={() => resetMfa.mutate()}
+        testId="reset-mfa-dialog"
+        confirmTestId="confirm-reset-mfa"
+      />
+
+      <ConfirmDialog
         open={confirmDelete}
         onOpenChange={(next) => {
           if (!next) {
@@ -216,30 +326,20 @@ export function UserPanel({
             remove.reset();
           }
         }}
-      >
-        <AlertDialog.Portal>
-          <AlertDialog.Overlay className="dialog-overlay" />
-          <AlertDialog.Content className="dialog card" data-testid="delete-user-dialog">
-            <AlertDialog.Title>Delete this user?</AlertDialog.Title>
-            <AlertDialog.Description>
-              {user.email || user.id} and their sessions are deleted from “{collection}”.
-            </AlertDialog.Description>
-            <ErrorBanner error={shownError(remove.error)} />
-            <div className="dialog-actions">
-              <AlertDialog.Cancel className="button secondary">Cancel</AlertDialog.Cancel>
-              <button
-                type="button"
-                className="button danger"
-                disabled={remove.isPending}
-                onClick={() => remove.mutate()}
-                data-testid="confirm-delete-user"
-              >
-                Delete
-              </button>
-            </div>
-          </AlertDialog.Content>
-        </AlertDialog.Portal>
-      </AlertDialog.Root>
+        title="Delete this user?"
+        description={
+          <>
+            {user.email || user.id} and their sessions are deleted from “{collection}”.
+          </>
+        }
+        error={remove.error}
+        pending={remove.isPending}
+        confirmLabel="Delete"
+        pendingLabel="Deleting…"
+        onConfirm={() => remove.mutate()}
+        testId="delete-user-dialog"
+        confirmTestId="confirm-delete-user"
+      />
     </section>
   );
 }

@@ -11,13 +11,13 @@ import type {
   SchemaDocument,
   SchemaPlan,
 } from "@cairn/client/admin";
-import * as AlertDialog from "@radix-ui/react-alert-dialog";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { admin } from "../api.js";
 import { CollectionDeleteDialog } from "../components/collection-delete-dialog.js";
 import { CollectionApiPreview } from "../components/collection-edit-api.js";
+import { CollectionAuthOptions } from "../components/collection-edit-auth.js";
 import {
   allFieldTypes,
   CollectionFieldEditor,
@@ -25,6 +25,7 @@ import {
   newField,
 } from "../components/collection-edit-field.js";
 import { CollectionRuleEditor } from "../components/collection-edit-rule.js";
+import { ConfirmDialog } from "../components/confirm-dialog.js";
 import { ErrorBanner } from "../components/error-banner.js";
 import { TextField } from "../components/form-field.js";
 import { shownError } from "../errors.js";
@@ -150,6 +151,7 @@ function CollectionEditor({
     deleteRule: collection.deleteRule,
   });
   const [viewQuery, setViewQuery] = useState(collection.viewQuery ?? "");
+  const [auth, setAuth] = useState(collection.auth);
   const [newType, setNewType] = useState<FieldDefinition["type"]>("text");
   const [review, setReview] = useState<{ document: SchemaDocument; plan: SchemaPlan } | null>(null);
   const [acceptLoss, setAcceptLoss] = useState(false);
@@ -165,6 +167,7 @@ function CollectionEditor({
       unique: row.unique,
     })),
     ...(isView ? { viewQuery } : { fields: fields.map((row) => row.field) }),
+    ...(auth && { auth }),
   };
   if (isView) delete definition.fields;
 
@@ -186,7 +189,11 @@ function CollectionEditor({
   });
   const apply = useMutation({
     mutationFn: (answer: { document: SchemaDocument; plan: SchemaPlan }) =>
-      admin.schema.apply(answer.document, { allowDestructive: answer.plan.destructive }),
+      admin.schema.apply(answer.document, {
+        allowDestructive: answer.plan.destructive,
+        // Another admin's change since the plan was shown is never undone by this save.
+        expectedVersion: answer.plan.version,
+      }),
     onSuccess: async () => {
       setReview(null);
       const renamed = definition.name !== collection.name;
@@ -205,7 +212,14 @@ function CollectionEditor({
 
   const fieldErrors: Record<number, Record<string, string>> = {};
   const shownFields = ["name"];
+  const authErrors: Record<string, string> = {};
   for (const [errorKey, problem] of Object.entries(error?.fields ?? {})) {
+    const authOption = /(?:^|\.)auth\.(\w+)$/.exec(errorKey)?.[1];
+    if (authOption) {
+      authErrors[authOption] = problem.message;
+      shownFields.push(errorKey);
+      continue;
+    }
     const found = fieldErrorKey(errorKey);
     if (!found) continue;
     const [index, option] = found;
@@ -396,6 +410,8 @@ function CollectionEditor({
             </fieldset>
           )}
 
+          {auth && <CollectionAuthOptions value={auth} onChange={setAuth} errors={authErrors} />}
+
           <fieldset className="fields-editor" data-testid="collection-rules">
             <legend>Rules</legend>
             <p className="hint">
@@ -434,7 +450,7 @@ function CollectionEditor({
         <CollectionApiPreview name={collection.name} />
       </div>
 
-      <AlertDialog.Root
+      <ConfirmDialog
         open={review !== null}
         onOpenChange={(open) => {
           if (!open) {
@@ -442,66 +458,52 @@ function CollectionEditor({
             apply.reset();
           }
         }}
+        title={`Save “${definition.name}”?`}
+        description={
+          review?.plan.steps.length === 0
+            ? "Nothing changes: the server already holds this definition."
+            : "The server will take these steps, in one transaction:"
+        }
+        error={apply.error}
+        pending={apply.isPending}
+        confirmLabel="Apply"
+        pendingLabel="Saving…"
+        onConfirm={() => review && apply.mutate(review)}
+        confirmDisabled={
+          review === null ||
+          review.plan.steps.length === 0 ||
+          (review.plan.destructive && !acceptLoss)
+        }
+        tone={review?.plan.destructive ? "danger" : "primary"}
+        testId="save-plan-dialog"
+        confirmTestId="apply-plan"
       >
-        <AlertDialog.Portal>
-          <AlertDialog.Overlay className="dialog-overlay" />
-          <AlertDialog.Content className="dialog card" data-testid="save-plan-dialog">
-            <AlertDialog.Title>Save “{definition.name}”?</AlertDialog.Title>
-            <AlertDialog.Description>
-              {review?.plan.steps.length === 0
-                ? "Nothing changes: the server already holds this definition."
-                : "The server will take these steps, in one transaction:"}
-            </AlertDialog.Description>
-            {review && review.plan.steps.length > 0 && (
-              <ul className="plan-steps" data-testid="save-plan-steps">
-                {review.plan.steps.map((step, index) => (
-                  <li
-                    // biome-ignore lint/suspicious/noArrayIndexKey: steps are a fixed list per plan.
-                    key={index}
-                    className={step.destructive ? "destructive" : undefined}
-                  >
-                    {step.destructive && <strong>Drops data: </strong>}
-                    {step.collection}: {step.description}
-                  </li>
-                ))}
-              </ul>
-            )}
-            {review?.plan.destructive && (
-              <label className="checkbox destructive" data-testid="save-plan-destructive">
-                <input
-                  type="checkbox"
-                  checked={acceptLoss}
-                  onChange={(event) => setAcceptLoss(event.target.checked)}
-                  data-testid="accept-data-loss"
-                />
-                I understand the steps marked “Drops data” delete stored values for good.
-              </label>
-            )}
-            <ErrorBanner error={shownError(apply.error)} />
-            <div className="dialog-actions">
-              <AlertDialog.Cancel asChild>
-                <button type="button" className="button secondary">
-                  Cancel
-                </button>
-              </AlertDialog.Cancel>
-              <button
-                type="button"
-                className={`button ${review?.plan.destructive ? "danger" : ""}`}
-                disabled={
-                  apply.isPending ||
-                  review === null ||
-                  review.plan.steps.length === 0 ||
-                  (review.plan.destructive && !acceptLoss)
-                }
-                onClick={() => review && apply.mutate(review)}
-                data-testid="apply-plan"
+        {review && review.plan.steps.length > 0 && (
+          <ul className="plan-steps" data-testid="save-plan-steps">
+            {review.plan.steps.map((step, index) => (
+              <li
+                // biome-ignore lint/suspicious/noArrayIndexKey: steps are a fixed list per plan.
+                key={index}
+                className={step.destructive ? "destructive" : undefined}
               >
-                {apply.isPending ? "Saving…" : "Apply"}
-              </button>
-            </div>
-          </AlertDialog.Content>
-        </AlertDialog.Portal>
-      </AlertDialog.Root>
+                {step.destructive && <strong>Drops data: </strong>}
+                {step.collection}: {step.description}
+              </li>
+            ))}
+          </ul>
+        )}
+        {review?.plan.destructive && (
+          <label className="checkbox destructive" data-testid="save-plan-destructive">
+            <input
+              type="checkbox"
+              checked={acceptLoss}
+              onChange={(event) => setAcceptLoss(event.target.checked)}
+              data-testid="accept-data-loss"
+            />
+            I understand the steps marked “Drops data” delete stored values for good.
+          </label>
+        )}
+      </ConfirmDialog>
     </>
   );
 }

@@ -42,7 +42,7 @@ export function CollectionsPage() {
     <>
       <div className="page-header">
         <h1>Collections</h1>
-        <Link to="/collections/new" className="button" data-testid="new-collection">
+        <Link to="/collections/_new" className="button" data-testid="new-collection">
           New collection
         </Link>
       </div>
@@ -70,7 +70,7 @@ export function CollectionsPage() {
             A collection is a table: its fields are columns, its rules say who may list, view,
             create, update and delete its records.
           </p>
-          <Link to="/collections/new" className="button">
+          <Link to="/collections/_new" className="button">
             Create your first collection
           </Link>
         </div>

@@ -4,7 +4,7 @@
 import { isCairnError } from "@cairn/client";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useId, useState } from "react";
-import { Link, useParams } from "react-router";
+import { Link, useParams, useSearchParams } from "react-router";
 import { admin, cairn } from "../api.js";
 import { ErrorBanner } from "../components/error-banner.js";
 import { RecordsDeleteDialog } from "../components/records-delete-dialog.js";
@@ -70,12 +70,46 @@ function RecordsHeader({ name, children }: { name: string; children?: React.Reac
 
 type Editing = { mode: "create" } | { mode: "edit"; record: RecordRow } | null;
 
+interface RecordsView {
+  page: number;
+  perPage: number;
+  sort: string;
+  filter: string;
+}
+const defaultView: RecordsView = { page: 1, perPage: 30, sort: "-created", filter: "" };
+
+function readView(params: URLSearchParams): RecordsView {
+  const page = Number(params.get("page"));
+  const perPage = Number(params.get("perPage"));
+  return {
+    page: Number.isInteger(page) && page >= 1 ? page : defaultView.page,
+    perPage: (pageSizes as readonly number[]).includes(perPage) ? perPage : defaultView.perPage,
+    sort: params.get("sort") || defaultView.sort,
+    filter: params.get("filter") ?? defaultView.filter,
+  };
+}
+
+/** Defaults stay out of the URL, so a plain link is the default view. */
+function writeView(current: URLSearchParams, view: RecordsView): URLSearchParams {
+  const next = new URLSearchParams(current);
+  for (const key of Object.keys(defaultView) as (keyof RecordsView)[]) {
+    if (view[key] === defaultView[key]) next.delete(key);
+    else next.set(key, String(view[key]));
+  }
+  return next;
+}
+
 function RecordsGrid({ name, fields }: { name: string; fields: CollectionField[] }) {
-  const [page, setPage] = useState(1);
-  const [perPage, setPerPage] = useState<number>(30);
-  const [sort, setSort] = useState("-created");
-  const [filterDraft, setFilterDraft] = useState("");
-  const [filter, setFilter] = useState("");
+  // Page, size, sort and filter live in the URL: a view can be bookmarked, shared and gone back to.
+  const [params, setParams] = useSearchParams();
+  const view = readView(params);
+  const { page, perPage, sort, filter } = view;
+  const setView = (patch: Partial<RecordsView>) =>
+    setParams((current) => writeView(current, { ...readView(current), ...patch }), {
+      replace: true,
+    });
+  const setPage = (next: number) => setView({ page: next });
+  const [filterDraft, setFilterDraft] = useState(filter);
   const [hidden, setHidden] = useState<string[]>(() => readHiddenColumns(name));
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [editing, setEditing] = useState<Editing>(null);
@@ -108,14 +142,11 @@ function RecordsGrid({ name, fields }: { name: string; fields: CollectionField[]
     setHidden(next);
     writeHiddenColumns(name, next);
   };
-  const sortBy = (column: string) => {
-    setSort(sort === column ? `-${column}` : column);
-    setPage(1);
-  };
+  const sortBy = (column: string) =>
+    setView({ sort: sort === column ? `-${column}` : column, page: 1 });
   const applyFilter = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    setFilter(filterDraft.trim());
-    setPage(1);
+    setView({ filter: filterDraft.trim(), page: 1 });
     setSelected(new Set());
   };
   const toggleRow = (id: string) => {
@@ -210,8 +241,7 @@ function RecordsGrid({ name, fields }: { name: string; fields: CollectionField[]
               className="button secondary"
               onClick={() => {
                 setFilterDraft("");
-                setFilter("");
-                setPage(1);
+                setView({ filter: "", page: 1 });
               }}
               data-testid="records-filter-clear"
             >
@@ -375,10 +405,7 @@ function RecordsGrid({ name, fields }: { name: string; fields: CollectionField[]
             Per page{" "}
             <select
               value={perPage}
-              onChange={(event) => {
-                setPerPage(Number(event.target.value));
-                setPage(1);
-              }}
+              onChange={(event) => setView({ perPage: Number(event.target.value), page: 1 })}
               data-testid="records-per-page"
             >
               {pageSizes.map((size) => (

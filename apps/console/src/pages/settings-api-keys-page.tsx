@@ -2,12 +2,13 @@
 // once in a dialog right after creation (the server never answers it again), and revoking
 // behind a confirmation.
 import type { ApiKeyInfo } from "@cairn/client/admin";
-import * as AlertDialog from "@radix-ui/react-alert-dialog";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { admin } from "../api.js";
+import { ConfirmDialog } from "../components/confirm-dialog.js";
 import { ErrorBanner } from "../components/error-banner.js";
 import { TextField } from "../components/form-field.js";
+import { SecretDialog } from "../components/secret-dialog.js";
 import { SettingsLoad } from "../components/settings-form.js";
 import { shownError } from "../errors.js";
 
@@ -186,69 +187,15 @@ function NewKeyDialog({
   created: (ApiKeyInfo & { key: string }) | null;
   onClose: () => void;
 }) {
-  const [copied, setCopied] = useState<"yes" | "failed" | null>(null);
-  const copy = async (key: string) => {
-    try {
-      await navigator.clipboard.writeText(key);
-      setCopied("yes");
-    } catch {
-      // No clipboard permission (or an insecure origin): the key stays selectable.
-      setCopied("failed");
-    }
-  };
   return (
-    <AlertDialog.Root
-      open={created !== null}
-      onOpenChange={(open) => {
-        if (!open) {
-          setCopied(null);
-          onClose();
-        }
-      }}
-    >
-      <AlertDialog.Portal>
-        <AlertDialog.Overlay className="dialog-overlay" />
-        <AlertDialog.Content className="dialog card" data-testid="api-key-created-dialog">
-          <AlertDialog.Title>API key “{created?.name}” created</AlertDialog.Title>
-          <AlertDialog.Description>
-            Copy the key now: it is shown only this once and cannot be read again.
-          </AlertDialog.Description>
-          <input
-            className="secret-value"
-            readOnly
-            value={created?.key ?? ""}
-            aria-label="API key"
-            onFocus={(event) => event.target.select()}
-            data-testid="api-key-secret"
-          />
-          {copied === "yes" && (
-            <p className="notice" role="status">
-              Copied.
-            </p>
-          )}
-          {copied === "failed" && (
-            <p className="hint" role="status">
-              Could not copy: select the key and copy it by hand.
-            </p>
-          )}
-          <div className="dialog-actions">
-            <button
-              type="button"
-              className="button secondary"
-              onClick={() => created && void copy(created.key)}
-              data-testid="api-key-copy"
-            >
-              Copy
-            </button>
-            <AlertDialog.Action asChild>
-              <button type="button" className="button" data-testid="api-key-done">
-                Done
-              </button>
-            </AlertDialog.Action>
-          </div>
-        </AlertDialog.Content>
-      </AlertDialog.Portal>
-    </AlertDialog.Root>
+    <SecretDialog
+      title={`API key “${created?.name}” created`}
+      description="Copy the key now: it is shown only this once and cannot be read again."
+      value={created?.key ?? null}
+      label="API key"
+      onClose={onClose}
+      testId="api-key-secret"
+    />
   );
 }
 
@@ -263,14 +210,13 @@ function RevokeKeyDialog({ apiKey }: { apiKey: ApiKeyInfo }) {
     },
   });
   return (
-    <AlertDialog.Root
+    <ConfirmDialog
       open={open}
       onOpenChange={(next) => {
         setOpen(next);
         if (!next) revoke.reset();
       }}
-    >
-      <AlertDialog.Trigger asChild>
+      trigger={
         <button
           type="button"
           className="button danger small"
@@ -279,33 +225,16 @@ function RevokeKeyDialog({ apiKey }: { apiKey: ApiKeyInfo }) {
         >
           Revoke
         </button>
-      </AlertDialog.Trigger>
-      <AlertDialog.Portal>
-        <AlertDialog.Overlay className="dialog-overlay" />
-        <AlertDialog.Content className="dialog card" data-testid="revoke-api-key-dialog">
-          <AlertDialog.Title>Revoke “{apiKey.name}”?</AlertDialog.Title>
-          <AlertDialog.Description>
-            Servers using this key are refused from now on. It cannot be undone.
-          </AlertDialog.Description>
-          <ErrorBanner error={shownError(revoke.error)} />
-          <div className="dialog-actions">
-            <AlertDialog.Cancel asChild>
-              <button type="button" className="button secondary">
-                Cancel
-              </button>
-            </AlertDialog.Cancel>
-            <button
-              type="button"
-              className="button danger"
-              disabled={revoke.isPending}
-              onClick={() => revoke.mutate()}
-              data-testid="confirm-revoke-api-key"
-            >
-              {revoke.isPending ? "Revoking…" : "Revoke key"}
-            </button>
-          </div>
-        </AlertDialog.Content>
-      </AlertDialog.Portal>
-    </AlertDialog.Root>
+      }
+      title={`Revoke “${apiKey.name}”?`}
+      description="Servers using this key are refused from now on. It cannot be undone."
+      error={revoke.error}
+      pending={revoke.isPending}
+      confirmLabel="Revoke key"
+      pendingLabel="Revoking…"
+      onConfirm={() => revoke.mutate()}
+      testId="revoke-api-key-dialog"
+      confirmTestId="confirm-revoke-api-key"
+    />
   );
 }

@@ -3,8 +3,11 @@
 import { Navigate, NavLink, Outlet, type RouteObject } from "react-router";
 import { SettingsApiKeysPage } from "./settings-api-keys-page.js";
 import { SettingsApplicationPage } from "./settings-application-page.js";
+import { SettingsBackupsPage } from "./settings-backups-page.js";
 import { SettingsMailPage } from "./settings-mail-page.js";
+import { SettingsMetricsPage } from "./settings-metrics-page.js";
 import { SettingsProvidersPage } from "./settings-providers-page.js";
+import { SettingsSecurityPage } from "./settings-security-page.js";
 import { SettingsStoragePage } from "./settings-storage-page.js";
 
 const tabs = [
@@ -12,7 +15,10 @@ const tabs = [
   { path: "mail", label: "Mail" },
   { path: "storage", label: "Storage" },
   { path: "providers", label: "Sign-in providers" },
+  { path: "security", label: "Security" },
   { path: "api-keys", label: "API keys" },
+  { path: "metrics", label: "Metrics" },
+  { path: "backups", label: "Backups" },
 ] as const;
 
 function SettingsLayout() {
@@ -47,7 +53,10 @@ export const settingsRoutes: RouteObject[] = [
       { path: "mail", element: <SettingsMailPage /> },
       { path: "storage", element: <SettingsStoragePage /> },
       { path: "providers", element: <SettingsProvidersPage /> },
+      { path: "security", element: <SettingsSecurityPage /> },
       { path: "api-keys", element: <SettingsApiKeysPage /> },
+      { path: "metrics", element: <SettingsMetricsPage /> },
+      { path: "backups", element: <SettingsBackupsPage /> },
     ],
   },
 ];

@@ -1,14 +1,17 @@
-// App users of an auth collection: search, create, edit email/verified, delete, and the per-user
-// actions in UserPanel. Records of an auth collection are plain records to the SDK, so the list and
-// writes go through cairn.collection(); the admin-only verbs go through admin.users.
+// App users of an auth collection: search, pages of 50, create, and the per-user actions in
+// UserPanel. Records of an auth collection are plain records to the SDK, so the list and writes go
+// through cairn.collection(); the admin-only verbs (and who is disabled) go through admin.users.
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useState } from "react";
 import { Link, Navigate, useNavigate, useParams } from "react-router";
 import { admin, cairn } from "../api.js";
 import { ErrorBanner } from "../components/error-banner.js";
 import { TextField } from "../components/form-field.js";
-import { UserPanel, type UserRow } from "../components/users-panel.js";
+import { UserPanel, type UserRow, usersDisabledKey } from "../components/users-panel.js";
 import { shownError } from "../errors.js";
+
+/** Users per page; the disabled lookup asks about one page's ids at once. */
+const perPage = 50;
 
 export function usersKey(collection: string) {
   return ["collections", collection, "records"] as const;
@@ -42,7 +45,7 @@ export function UsersIndexPage() {
       {names.data.length === 0 ? (
         <div className="empty card" data-testid="users-no-collection">
           <p>No auth collection yet.</p>
-          <Link to="/collections/new" className="button">
+          <Link to="/collections/_new" className="button">
             New collection
           </Link>
         </div>
@@ -72,22 +75,40 @@ function UsersList({ collection }: { collection: string }) {
   const navigate = useNavigate();
   const [searchDraft, setSearchDraft] = useState("");
   const [search, setSearch] = useState("");
+  const [page, setPage] = useState(1);
   const [creating, setCreating] = useState(false);
   const [openId, setOpenId] = useState<string | null>(null);
 
   const users = useQuery({
-    queryKey: [...usersKey(collection), "users", search],
+    queryKey: [...usersKey(collection), "users", search, page],
     queryFn: ({ signal }) =>
       cairn.collection(collection).list({
-        sort: "-created",
-        perPage: 50,
+        sort: "-created,id",
+        page,
+        perPage,
         filter: search ? cairn.filter("email ~ {:q} || id = {:q}", { q: search }) : undefined,
         signal,
       }),
     placeholderData: keepPreviousData,
   });
   const rows = (users.data?.items ?? []) as unknown as UserRow[];
+  const ids = rows.map((u) => u.id);
+  // Who of this page is disabled: a lookup of its own, so user records keep their shape.
+  const disabled = useQuery({
+    queryKey: [...usersDisabledKey(collection), ids],
+    queryFn: ({ signal }) => admin.users.disabled(collection, { ids, perPage }, { signal }),
+    enabled: ids.length > 0,
+    placeholderData: keepPreviousData,
+  });
+  const disabledById = new Map((disabled.data?.items ?? []).map((d) => [d.userId, d]));
   const open = rows.find((u) => u.id === openId) ?? null;
+  const totalItems = users.data?.totalItems ?? 0;
+  const totalPages = Math.max(1, Math.ceil(totalItems / perPage));
+  // Deleting the last user of the last page: show the page before.
+  const pageGone = users.isSuccess && !users.isFetching && rows.length === 0 && page > 1;
+  useEffect(() => {
+    if (pageGone) setPage(totalPages);
+  }, [pageGone, totalPages]);
 
   return (
     <div>
@@ -125,6 +146,7 @@ function UsersList({ collection }: { collection: string }) {
         onSubmit={(event) => {
           event.preventDefault();
           setSearch(searchDraft.trim());
+          setPage(1);
         }}
       >
         <input
@@ -169,7 +191,14 @@ function UsersList({ collection }: { collection: string }) {
             <tbody>
               {rows.map((user) => (
                 <tr key={user.id} data-testid={`user-row-${user.email}`}>
-                  <th scope="row">{user.email || <span className="muted">(guest)</span>}</th>
+                  <th scope="row">
+                    {user.email || <span className="muted">(guest)</span>}
+                    {disabledById.has(user.id) && (
+                      <span className="users-disabled-badge" data-testid="user-disabled-badge">
+                        Disabled
+                      </span>
+                    )}
+                  </th>
                   <td>
                     <code>{user.id}</code>
                   </td>
@@ -191,11 +220,40 @@ function UsersList({ collection }: { collection: string }) {
           </table>
         </div>
       )}
+      {users.data && totalItems > 0 && (
+        <div className="users-pager" data-testid="users-pager">
+          <span data-testid="users-total">
+            {totalItems.toLocaleString()} {totalItems === 1 ? "user" : "users"}
+          </span>
+          <button
+            type="button"
+            className="button secondary small"
+            disabled={page <= 1}
+            onClick={() => setPage(page - 1)}
+            data-testid="users-prev"
+          >
+            Previous
+          </button>
+          <span data-testid="users-page">
+            Page {page} of {totalPages}
+          </span>
+          <button
+            type="button"
+            className="button secondary small"
+            disabled={page >= totalPages}
+            onClick={() => setPage(page + 1)}
+            data-testid="users-next"
+          >
+            Next
+          </button>
+        </div>
+      )}
       {open && (
         <UserPanel
           key={open.id}
           collection={collection}
           user={open}
+          disabled={disabledById.get(open.id) ?? null}
           onClose={() => setOpenId(null)}
         />
       )}

@@ -1,34 +1,21 @@
-// Webhook endpoints: the webhooks settings (private addresses, log retention), a create form
-// whose signing secret is shown once in a dialog, and the list with test and delete. One
-// endpoint's secret and delivery log live on webhook-page.tsx.
-import type { WebhookInfo, WebhookInput } from "@cairn/client/admin";
-import * as AlertDialog from "@radix-ui/react-alert-dialog";
+// Webhook endpoints: the webhooks settings (private addresses, log retention), the create form
+// (the shared WebhookForm) whose signing secret is shown once in a dialog, and the list with
+// delete behind a confirmation. One endpoint's secret and delivery log live on webhook-page.tsx.
+import type { WebhookInfo } from "@cairn/client/admin";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useState } from "react";
 import { Link } from "react-router";
 import { admin } from "../api.js";
+import { ConfirmDialog } from "../components/confirm-dialog.js";
 import { ErrorBanner } from "../components/error-banner.js";
 import { TextField } from "../components/form-field.js";
+import { SecretDialog } from "../components/secret-dialog.js";
 import { CheckboxField, SavedNotice, SettingsLoad } from "../components/settings-form.js";
+import { WebhookForm, type WebhookFormValues } from "../components/webhook-form.js";
 import { shownError } from "../errors.js";
 
 export const webhooksKey = ["webhooks"] as const;
 const webhookSettingsKey = ["webhooks", "settings"] as const;
-
-/** Offered in the events input; any collection name works in place of `posts`. */
-export const EVENT_SUGGESTIONS = [
-  "*",
-  "posts.*",
-  "posts.created",
-  "posts.updated",
-  "posts.deleted",
-  "auth.*",
-  "auth.user.created",
-];
-
-export function splitEvents(value: string): string[] {
-  return value.split(/[\s,]+/).filter(Boolean);
-}
 
 export function webhookState(hook: WebhookInfo): string {
   if (!hook.enabled) return hook.disabledReason ? `Disabled: ${hook.disabledReason}` : "Disabled";
@@ -188,204 +175,41 @@ function WebhookSettingsForm() {
 
 function CreateWebhookForm() {
   const queryClient = useQueryClient();
-  const [url, setUrl] = useState("");
-  const [events, setEvents] = useState("*");
-  const [filter, setFilter] = useState("");
-  const [description, setDescription] = useState("");
-  const [enabled, setEnabled] = useState(true);
   const [created, setCreated] = useState<(WebhookInfo & { secret: string }) | null>(null);
+  // A new key after each creation starts the form over, empty.
+  const [formKey, setFormKey] = useState(0);
   const create = useMutation({
-    mutationFn: (input: WebhookInput) => admin.webhooks.create(input),
+    mutationFn: (input: WebhookFormValues) => admin.webhooks.create(input),
     onSuccess: async (answer) => {
       setCreated(answer);
-      setUrl("");
-      setEvents("*");
-      setFilter("");
-      setDescription("");
-      setEnabled(true);
+      setFormKey((key) => key + 1);
       await queryClient.invalidateQueries({ queryKey: webhooksKey });
     },
   });
-  const error = shownError(create.error);
-  const eventsError =
-    error?.fields.events ??
-    Object.entries(error?.fields ?? {}).find(([key]) => key.startsWith("events."))?.[1];
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    create.mutate({
-      url: url.trim(),
-      events: splitEvents(events),
-      filter: filter.trim() || null,
-      description: description.trim(),
-      enabled,
-    });
-  };
   return (
     <>
-      <form
-        className="card form settings-section"
-        onSubmit={submit}
-        aria-label="New webhook"
-        data-testid="webhook-form"
-        noValidate
-      >
-        <h2>New webhook</h2>
-        <ErrorBanner
-          error={error}
-          shownFields={[
-            "url",
-            "events",
-            "filter",
-            "description",
-            ...Object.keys(error?.fields ?? {}).filter((key) => key.startsWith("events.")),
-          ]}
-          testId="webhook-error"
-        />
-        <TextField
-          label="URL"
-          type="url"
-          value={url}
-          onChange={(event) => setUrl(event.target.value)}
-          autoComplete="off"
-          placeholder="https://example.com/hooks/cairn"
-          error={error?.fields.url}
-          data-testid="webhook-url"
-        />
-        <TextField
-          label="Events"
-          value={events}
-          onChange={(event) => setEvents(event.target.value)}
-          autoComplete="off"
-          spellCheck={false}
-          list="webhook-event-suggestions"
-          hint="Separated by spaces or commas, e.g. *, posts.*, posts.created, auth.user.created."
-          error={eventsError}
-          data-testid="webhook-events"
-        />
-        <datalist id="webhook-event-suggestions">
-          {EVENT_SUGGESTIONS.map((suggestion) => (
-            <option key={suggestion} value={suggestion} />
-          ))}
-        </datalist>
-        <TextField
-          label="Filter (optional)"
-          value={filter}
-          onChange={(event) => setFilter(event.target.value)}
-          autoComplete="off"
-          spellCheck={false}
-          placeholder='status = "published"'
-          hint="A rule-language expression run against the event's record."
-          error={error?.fields.filter}
-          data-testid="webhook-filter"
-        />
-        <TextField
-          label="Description"
-          value={description}
-          onChange={(event) => setDescription(event.target.value)}
-          autoComplete="off"
-          error={error?.fields.description}
-          data-testid="webhook-description"
-        />
-        <CheckboxField
-          label="Enabled"
-          checked={enabled}
-          onChange={(event) => setEnabled(event.target.checked)}
-          data-testid="webhook-enabled"
-        />
-        <div className="form-actions">
-          <button
-            type="submit"
-            className="button"
-            disabled={create.isPending}
-            data-testid="webhook-create"
-          >
-            {create.isPending ? "Creating…" : "Create webhook"}
-          </button>
-        </div>
-      </form>
+      <WebhookForm
+        key={formKey}
+        title="New webhook"
+        label="New webhook"
+        testIdPrefix="webhook"
+        formTestId="webhook-form"
+        submitLabel="Create webhook"
+        pendingLabel="Creating…"
+        submitTestId="webhook-create"
+        pending={create.isPending}
+        error={create.error}
+        onSubmit={(values) => create.mutate(values)}
+      />
       <SecretDialog
         title="Webhook created"
         description="Copy the signing secret now. It can be revealed again from the webhook's page."
-        secret={created?.secret ?? null}
+        value={created?.secret ?? null}
+        label="Signing secret"
         onClose={() => setCreated(null)}
+        testId="webhook-secret"
       />
     </>
-  );
-}
-
-/** A secret in a dialog, with a copy button that falls back to selecting it by hand. */
-export function SecretDialog({
-  title,
-  description,
-  secret,
-  onClose,
-}: {
-  title: string;
-  description: string;
-  secret: string | null;
-  onClose: () => void;
-}) {
-  const [copied, setCopied] = useState<"yes" | "failed" | null>(null);
-  const copy = async (value: string) => {
-    try {
-      await navigator.clipboard.writeText(value);
-      setCopied("yes");
-    } catch {
-      // No clipboard permission (or an insecure origin): the secret stays selectable.
-      setCopied("failed");
-    }
-  };
-  return (
-    <AlertDialog.Root
-      open={secret !== null}
-      onOpenChange={(open) => {
-        if (!open) {
-          setCopied(null);
-          onClose();
-        }
-      }}
-    >
-      <AlertDialog.Portal>
-        <AlertDialog.Overlay className="dialog-overlay" />
-        <AlertDialog.Content className="dialog card" data-testid="webhook-secret-dialog">
-          <AlertDialog.Title>{title}</AlertDialog.Title>
-          <AlertDialog.Description>{description}</AlertDialog.Description>
-          <input
-            className="secret-value"
-            readOnly
-            value={secret ?? ""}
-            aria-label="Signing secret"
-            onFocus={(event) => event.target.select()}
-            data-testid="webhook-secret"
-          />
-          {copied === "yes" && (
-            <p className="notice" role="status">
-              Copied.
-            </p>
-          )}
-          {copied === "failed" && (
-            <p className="hint" role="status">
-              Could not copy: select the secret and copy it by hand.
-            </p>
-          )}
-          <div className="dialog-actions">
-            <button
-              type="button"
-              className="button secondary"
-              onClick={() => secret && void copy(secret)}
-              data-testid="webhook-secret-copy"
-            >
-              Copy
-            </button>
-            <AlertDialog.Action asChild>
-              <button type="button" className="button" data-testid="webhook-secret-done">
-                Done
-              </button>
-            </AlertDialog.Action>
-          </div>
-        </AlertDialog.Content>
-      </AlertDialog.Portal>
-    </AlertDialog.Root>
   );
 }
 
@@ -400,38 +224,26 @@ function DeleteWebhookDialog({ hook }: { hook: WebhookInfo }) {
     },
   });
   return (
-    <AlertDialog.Root open={open} onOpenChange={setOpen}>
-      <AlertDialog.Trigger asChild>
+    <ConfirmDialog
+      open={open}
+      onOpenChange={(next) => {
+        setOpen(next);
+        if (!next) remove.reset();
+      }}
+      trigger={
         <button type="button" className="button danger" data-testid="webhook-delete">
           Delete
         </button>
-      </AlertDialog.Trigger>
-      <AlertDialog.Portal>
-        <AlertDialog.Overlay className="dialog-overlay" />
-        <AlertDialog.Content className="dialog card">
-          <AlertDialog.Title>Delete this webhook?</AlertDialog.Title>
-          <AlertDialog.Description>
-            {hook.url} stops receiving events, and its delivery log is deleted with it.
-          </AlertDialog.Description>
-          <ErrorBanner error={shownError(remove.error)} />
-          <div className="dialog-actions">
-            <AlertDialog.Cancel asChild>
-              <button type="button" className="button secondary">
-                Cancel
-              </button>
-            </AlertDialog.Cancel>
-            <button
-              type="button"
-              className="button danger"
-              disabled={remove.isPending}
-              onClick={() => remove.mutate()}
-              data-testid="webhook-delete-confirm"
-            >
-              {remove.isPending ? "Deleting…" : "Delete"}
-            </button>
-          </div>
-        </AlertDialog.Content>
-      </AlertDialog.Portal>
-    </AlertDialog.Root>
+      }
+      title="Delete this webhook?"
+      description={`${hook.url} stops receiving events, and its delivery log is deleted with it.`}
+      error={remove.error}
+      pending={remove.isPending}
+      confirmLabel="Delete"
+      pendingLabel="Deleting…"
+      onConfirm={() => remove.mutate()}
+      testId="webhook-delete-dialog"
+      confirmTestId="webhook-delete-confirm"
+    />
   );
 }

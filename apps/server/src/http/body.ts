@@ -26,3 +26,10 @@ export async function readJsonObject(c: Context): Promise<Record<string, unknown
   }
   return body as Record<string, unknown>;
 }
+
+/** A JSON object, or {} for an empty body (POST actions whose options are all optional). */
+export async function readOptionalJsonObject(c: Context): Promise<Record<string, unknown>> {
+  // hono caches the body, so readJsonObject reads the same text again.
+  if ((await c.req.text()).trim() === "") return {};
+  return readJsonObject(c);
+}

@@ -4,6 +4,7 @@ import {
   createCtx,
   type FileStorage,
   type Log,
+  type SecuritySettingsCache,
 } from "@cairn/core";
 import type { Database } from "@cairn/db";
 import { getConnInfo } from "@hono/node-server/conninfo";
@@ -19,8 +20,10 @@ export interface CtxDeps {
   baseUrl?: string | undefined;
   /** Whether X-Forwarded-For names the client (behind a trusted proxy). */
   trustProxy?: boolean | undefined;
-  /** Auth requests per client IP per minute. */
+  /** Auth requests per client IP per minute: the superusers' own limit (CAIRN_AUTH_RATE_LIMIT). */
   authRateLimit?: number | undefined;
+  /** The CORS and rate limit settings in force (app users' auth limit, the general API limit). */
+  security?: SecuritySettingsCache | undefined;
 }
 
 /** The client's address: the socket's peer, or the first X-Forwarded-For hop behind a proxy. */

@@ -1,4 +1,10 @@
-import type { Actor, CollectionRegistry, EventWake, FileStorage } from "@cairn/core";
+import type {
+  Actor,
+  CollectionRegistry,
+  EventWake,
+  FileStorage,
+  RequestLogWriter,
+} from "@cairn/core";
 import type { Database } from "@cairn/db";
 import type { Config } from "../config.js";
 import type { Logger } from "../logger.js";
@@ -14,11 +20,15 @@ export interface AppDeps {
   files?: FileStorage;
   /** Wakes outbox readers (realtime, webhooks) when events commit, on any replica. */
   events?: EventWake;
+  /** Where the request log goes (the server makes one); without it, only the pino line. */
+  requestLogs?: RequestLogWriter;
 }
 
 export interface AppEnv {
   Variables: {
     requestId: string;
     actor: Actor;
+    /** The error envelope's code, set when one is sent (for the request log). */
+    errorCode: string;
   };
 }

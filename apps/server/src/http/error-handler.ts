@@ -18,6 +18,7 @@ export function errorResponse(
   error: CairnError,
   headers?: Record<string, string>,
 ) {
+  c.set("errorCode", error.code);
   const body: ErrorEnvelope = {
     error: {
       code: error.code,

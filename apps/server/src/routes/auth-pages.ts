@@ -67,10 +67,7 @@ const flows: Record<string, Flow> = {
 
 export function authPageRoutes(deps: CtxDeps) {
   const app = new Hono<AppEnv>();
-  app.use(
-    "/auth/*",
-    authRateLimit(deps, { scope: "auth-pages", perMinute: deps.authRateLimit ?? 30 }),
-  );
+  app.use("/auth/*", authRateLimit(deps, { scope: "auth-pages" }));
   for (const [path, flow] of Object.entries(flows)) {
     app.get(`/auth/${path}`, async (c) => {
       const appName = (await getSetting(ctxFor(c, deps), "app")).name;

@@ -5,9 +5,12 @@ import {
   confirmEmailChange,
   confirmPasswordReset,
   confirmVerification,
+  disableUser,
+  enableUser,
   getAuthMethods,
   getMe,
   impersonate,
+  listDisabledUsers,
   listSessions,
   refreshSession,
   requestEmailChange,
@@ -21,17 +24,14 @@ import {
   upgradeAnonymous,
 } from "@cairn/core";
 import { Hono } from "hono";
-import { readJsonObject } from "../http/body.js";
+import { readJsonObject, readOptionalJsonObject } from "../http/body.js";
 import { type CtxDeps, ctxFor } from "../http/ctx.js";
 import type { AppEnv } from "../http/env.js";
 import { authRateLimit } from "../http/rate-limit.js";
 
 export function authRoutes(deps: CtxDeps) {
   const app = new Hono<AppEnv>();
-  app.use(
-    "/:collection/auth/*",
-    authRateLimit(deps, { scope: "auth", perMinute: deps.authRateLimit ?? 30 }),
-  );
+  app.use("/:collection/auth/*", authRateLimit(deps, { scope: "auth" }));
   const collection = (c: { req: { param(name: "collection"): string } }) =>
     c.req.param("collection");
 
@@ -160,6 +160,26 @@ export function authRoutes(deps: CtxDeps) {
   app.post("/:collection/auth/users/:userId/impersonate", async (c) => {
     const input = { collection: collection(c), userId: c.req.param("userId") };
     return c.json(await impersonate({ ctx: ctxFor(c, deps), input }));
+  });
+  // Disabled users: no sign-in until enabled again; disabling ends every session.
+  app.post("/:collection/auth/users/:userId/disable", async (c) => {
+    const { reason } = await readOptionalJsonObject(c);
+    const input = { collection: collection(c), userId: c.req.param("userId"), reason };
+    return c.json(await disableUser({ ctx: ctxFor(c, deps), input }));
+  });
+  app.post("/:collection/auth/users/:userId/enable", async (c) => {
+    const input = { collection: collection(c), userId: c.req.param("userId") };
+    return c.json(await enableUser({ ctx: ctxFor(c, deps), input }));
+  });
+  app.get("/:collection/auth/disabled-users", async (c) => {
+    const ids = c.req.query("ids");
+    const input = {
+      collection: collection(c),
+      ids: ids === undefined ? undefined : ids.split(",").filter((id) => id !== ""),
+      page: c.req.query("page"),
+      perPage: c.req.query("perPage"),
+    };
+    return c.json(await listDisabledUsers({ ctx: ctxFor(c, deps), input }));
   });
   return app;
 }

@@ -22,6 +22,8 @@ export type RealtimeDeps = CtxDeps & {
   /** The process's outbox wake-up (AppDeps.events); without it the broker polls. */
   events?: EventWake | undefined;
   limits?: Partial<RealtimeLimits> | undefined;
+  /** Told about the broker once made (the metrics read its stats()). */
+  onBroker?: ((broker: RealtimeBroker) => void) | undefined;
 };
 
 // createApp mounts the routes in one line and server.ts holds only the EventWake: brokers are
@@ -61,6 +63,7 @@ export function realtimeRoutes(deps: RealtimeDeps) {
     log: deps.log,
     limits: deps.limits,
   });
+  deps.onBroker?.(broker);
   if (deps.events) {
     const set = brokersOf.get(deps.events) ?? new Set();
     set.add(broker);

@@ -60,6 +60,103 @@ describe("schema as code", () => {
     expect((await call(target, "POST", "/api/schema/plan", exported.body)).body.steps).toEqual([]);
   });
 
+  it("round-trips auth collections, whose system fields have camelCase ids", async () => {
+    const app = await createTestApp();
+    try {
+      const auth = { Authorization: `Bearer ${await superuserToken(app)}` };
+      const made = await apiCall(app.app, "POST", "/api/collections", {
+        body: { name: "accounts", type: "auth", fields: [{ name: "nick", type: "text" }] },
+        headers: auth,
+      });
+      expect(made.status).toBe(201);
+      const exported = await apiCall(app.app, "GET", "/api/schema", { headers: auth });
+      const plan = await apiCall(app.app, "POST", "/api/schema/plan", {
+        body: exported.body,
+        headers: auth,
+      });
+      expect(plan.status, JSON.stringify(plan.body)).toBe(200);
+      expect(plan.body.steps).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("applies an exported self-relation to an empty instance", async () => {
+    const [from, to] = await Promise.all([createTestApp(), createTestApp()]);
+    try {
+      const auth = async (app: TestApp) => ({
+        Authorization: `Bearer ${await superuserToken(app)}`,
+      });
+      const [fromAuth, toAuth] = await Promise.all([auth(from), auth(to)]);
+      const made = await apiCall(from.app, "POST", "/api/collections", {
+        body: {
+          name: "nodes",
+          fields: [{ name: "parent", type: "relation", collection: "nodes" }],
+        },
+        headers: fromAuth,
+      });
+      expect(made.status, JSON.stringify(made.body)).toBe(201);
+      const exported = await apiCall(from.app, "GET", "/api/schema", { headers: fromAuth });
+      // The export names the target by id, which does not exist yet on the empty instance.
+      const applied = await apiCall(to.app, "POST", "/api/schema/apply", {
+        body: exported.body,
+        headers: toAuth,
+      });
+      expect(applied.status, JSON.stringify(applied.body)).toBe(200);
+      const again = await apiCall(to.app, "GET", "/api/schema", { headers: toAuth });
+      expect(again.body).toEqual(exported.body);
+    } finally {
+      await Promise.all([from.close(), to.close()]);
+    }
+  });
+
+  it("applies a plan only against the schema version it was made for", async () => {
+    const exported = (await call(source, "GET", "/api/schema")).body;
+    const document = {
+      ...exported,
+      collections: exported.collections.map((c: { name: string; listRule: unknown }) =>
+        c.name === "teams" ? { ...c, listRule: "id != ''" } : c,
+      ),
+    };
+    const plan = await call(source, "POST", "/api/schema/plan", document);
+    expect(plan.body.version).toMatch(/^[0-9a-f]{32}$/);
+    // Someone else changes the schema in between.
+    const other = await call(source, "PATCH", "/api/collections/members", { viewRule: "" });
+    expect(other.status, JSON.stringify(other.body)).toBe(200);
+    const stale = await call(
+      source,
+      "POST",
+      `/api/schema/apply?expectedVersion=${plan.body.version}`,
+      document,
+    );
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.code).toBe("CONFLICT");
+    expect((await call(source, "GET", "/api/collections/members")).body.viewRule).toBe("");
+
+    const fresh = await call(source, "POST", "/api/schema/plan", {
+      ...document,
+      collections: document.collections.map((c: { name: string }) =>
+        c.name === "members" ? { ...c, viewRule: "" } : c,
+      ),
+    });
+    expect(fresh.body.version).not.toBe(plan.body.version);
+    const applied = await call(
+      source,
+      "POST",
+      `/api/schema/apply?expectedVersion=${fresh.body.version}`,
+      {
+        ...document,
+        collections: document.collections.map((c: { name: string }) =>
+          c.name === "members" ? { ...c, viewRule: "" } : c,
+        ),
+      },
+    );
+    expect(applied.status, JSON.stringify(applied.body)).toBe(200);
+    expect((await call(source, "GET", "/api/collections/teams")).body.listRule).toBe("id != ''");
+    // Put the source back as the other tests expect it.
+    expect((await call(source, "POST", "/api/schema/apply", exported)).status).toBe(200);
+  });
+
   it("renames by id and refuses destructive steps without the flag", async () => {
     const document = (await call(target, "GET", "/api/schema")).body;
     await call(target, "POST", "/api/collections/teams/records", { name: "Blue" });

@@ -27,9 +27,10 @@ export function schemaRoutes(deps: { database: Database; collections: Collection
     })
     .post("/apply", async (c) => {
       const allowDestructive = c.req.query("allowDestructive") === "true";
+      const expectedVersion = c.req.query("expectedVersion");
       const plan = await applySchema({
         ctx: ctxFor(c, deps),
-        input: { document: await readJsonObject(c), allowDestructive },
+        input: { document: await readJsonObject(c), allowDestructive, expectedVersion },
       });
       return c.json(plan);
     });

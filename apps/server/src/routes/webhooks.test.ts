@@ -370,3 +370,105 @@ describe("test events, the delivery log and redelivery", () => {
     expect((await call("GET", "/api/webhooks/deliveries?limit=x")).status).toBe(400);
   });
 });
+
+describe("the delivery log's list", () => {
+  it("carries the latest attempt's latency, status and count, in one query per page", async () => {
+    await call("PATCH", "/api/webhooks/settings", { allowPrivateAddresses: true });
+    const hook = (await create({ url: `${receiverUrl}/latency`, events: ["posts.created"] })).body;
+    const never = (await call("POST", `/api/webhooks/${hook.id}/test`)).body;
+    expect(never).toMatchObject({ attempts: 0, lastStatus: null, lastLatencyMs: null });
+    await worker.drain();
+    status = 500;
+    const failing = (await call("POST", `/api/webhooks/${hook.id}/test`)).body;
+    await worker.drain();
+    status = 200;
+    const again = await call("POST", `/api/webhooks/deliveries/${failing.id}/redeliver`);
+    // Still the previous attempt's numbers while the redelivery waits.
+    expect(again.body).toMatchObject({ status: "pending", attempts: 1, lastStatus: 500 });
+    expect(again.body.lastLatencyMs).toEqual(expect.any(Number));
+    await worker.drain();
+
+    const listed = await call("GET", `/api/webhooks/deliveries?webhookId=${hook.id}`);
+    expect(listed.status).toBe(200);
+    const byId = new Map(listed.body.items.map((d: { id: string }) => [d.id, d]));
+    const detail = (await call("GET", `/api/webhooks/deliveries/${failing.id}`)).body;
+    expect(detail.attemptLog.map((a: { status: number }) => a.status)).toEqual([500, 200]);
+    const lastAttempt = detail.attemptLog.at(-1);
+    expect(byId.get(failing.id)).toMatchObject({
+      status: "succeeded",
+      attempts: 2,
+      lastStatus: 200,
+      lastLatencyMs: lastAttempt.latencyMs,
+    });
+    expect(detail.lastLatencyMs).toBe(lastAttempt.latencyMs);
+    expect(byId.get(never.id)).toMatchObject({ attempts: 1, lastStatus: 200 });
+    for (const item of listed.body.items) {
+      expect(item.lastLatencyMs).toBeGreaterThanOrEqual(0);
+    }
+  });
+
+  it("pages back with `before` through every delivery once, under every filter", async () => {
+    const hook = (await create({ url: `${receiverUrl}/pages`, events: ["posts.created"] })).body;
+    const queued: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      queued.push((await call("POST", `/api/webhooks/${hook.id}/test`)).body.id);
+    }
+    // Pending ones stay so until the worker runs: five pending test events, newest first.
+    const seen: string[] = [];
+    let before: string | null = null;
+    for (let page = 0; page < 5; page++) {
+      const query = `webhookId=${hook.id}&limit=2${before ? `&before=${before}` : ""}`;
+      const answer = await call("GET", `/api/webhooks/deliveries?${query}`);
+      expect(answer.status).toBe(200);
+      seen.push(...answer.body.items.map((d: { id: string }) => d.id));
+      before = answer.body.next;
+      if (!before) break;
+    }
+    expect(seen).toEqual([...queued].reverse());
+    expect(before).toBeNull();
+
+    const first = await call(
+      "GET",
+      `/api/webhooks/deliveries?webhookId=${hook.id}&status=pending&limit=3`,
+    );
+    const rest = await call(
+      "GET",
+      `/api/webhooks/deliveries?webhookId=${hook.id}&status=pending&limit=3&before=${first.body.next}`,
+    );
+    expect([...first.body.items, ...rest.body.items].map((d: { id: string }) => d.id)).toEqual(
+      [...queued].reverse(),
+    );
+    expect(rest.body.next).toBeNull();
+
+    // Another endpoint gets a post (fanned out by the worker) and a test event: by event type.
+    const other = (await create({ url: `${receiverUrl}/types`, events: ["*"] })).body;
+    await call("POST", "/api/collections/posts/records", { title: "typed" });
+    await worker.drain();
+    await call("POST", `/api/webhooks/${other.id}/test`);
+    const posts = await call(
+      "GET",
+      `/api/webhooks/deliveries?webhookId=${other.id}&eventType=posts.created&status=succeeded`,
+    );
+    expect(posts.body.items.map((d: { eventType: string }) => d.eventType)).toEqual([
+      "posts.created",
+    ]);
+    const tests = await call(
+      "GET",
+      `/api/webhooks/deliveries?webhookId=${other.id}&eventType=webhook.test&status=pending`,
+    );
+    expect(tests.body.items).toHaveLength(1);
+    expect(tests.body.items[0].eventType).toBe("webhook.test");
+
+    // Mistakes are 400s in the envelope; an unknown cursor is an empty page, not an error.
+    const badType = await call("GET", "/api/webhooks/deliveries?eventType=");
+    expect(badType.status).toBe(400);
+    expect(badType.body.error.fields.eventType.code).toBe("invalid");
+    const long = await call("GET", `/api/webhooks/deliveries?eventType=${"x".repeat(201)}`);
+    expect(long.status).toBe(400);
+    const unknown = await call("GET", "/api/webhooks/deliveries?before=msg_nope");
+    expect(unknown).toMatchObject({ status: 200, body: { items: [], next: null } });
+    const asUser = await call("GET", "/api/webhooks/deliveries", undefined, user);
+    expect(asUser.status).toBe(403);
+    await worker.drain();
+  });
+});

@@ -52,6 +52,7 @@ export function webhookRoutes(deps: CtxDeps) {
         const input = {
           webhookId: c.req.query("webhookId"),
           status: c.req.query("status"),
+          eventType: c.req.query("eventType"),
           limit: limit === undefined ? undefined : Number(limit),
           before: c.req.query("before"),
         };

@@ -19,6 +19,8 @@ export type AuditAction =
   | "auth.locked_out"
   | "auth.sessions_revoked"
   | "auth.impersonated"
+  | "auth.user_disabled"
+  | "auth.user_enabled"
   | "auth.oauth_linked"
   | "auth.anonymous_upgraded"
   | "superuser.created"
@@ -86,4 +88,6 @@ const userEvents: Partial<Record<AuditAction, EventType>> = {
   "auth.sign_in": "auth.user.signed_in",
   "auth.password_changed": "auth.user.password_changed",
   "auth.password_reset": "auth.user.password_changed",
+  "auth.user_disabled": "auth.user.disabled",
+  "auth.user_enabled": "auth.user.enabled",
 };

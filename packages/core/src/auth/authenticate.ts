@@ -8,6 +8,7 @@ import { tableSql } from "../records/record-sql.js";
 import { apiKeyPrefix } from "./api-key-token.js";
 import { audit } from "./audit.js";
 import { authOptionsOf } from "./auth-collection.js";
+import { notDisabledSql } from "./disabled-user-store.js";
 import { sessionIdOf, sessionLifetimeMs } from "./session-token.js";
 
 export async function authenticate({
@@ -67,7 +68,9 @@ export async function actorOfSession(ctx: Ctx, id: string): Promise<Actor> {
   if (collection?.type !== "auth") throw invalid();
   const [row] = await queryRows(
     ctx.db,
-    sql`SELECT * FROM ${tableSql(collection)} WHERE "id" = ${session.subjectId}`,
+    // A disabled user's sessions were deleted; this also closes the race with a sign-in that
+    // was checked just before the disable committed.
+    sql`SELECT * FROM ${tableSql(collection)} WHERE "id" = ${session.subjectId} AND ${notDisabledSql(collection.id, sql`${session.subjectId}`)}`,
   );
   if (!row) throw invalid();
   return {

@@ -10,6 +10,7 @@ import { audit } from "./audit.js";
 import { authOptionsOf, ownRecord, type UserRow } from "./auth-collection.js";
 import { issueAuthToken } from "./auth-token-store.js";
 import { createSession } from "./create-session.js";
+import { assertNotDisabled } from "./disabled-user-store.js";
 
 export type SignInMethod = "password" | "otp" | "magic_link" | "oauth2" | "anonymous" | "mfa";
 
@@ -43,6 +44,8 @@ export async function completeSignIn(
 ): Promise<SignInResult> {
   const { collection, user, method } = input;
   const options = authOptionsOf(collection);
+  // Every method has proven the user by now, so saying "disabled" gives nothing away.
+  await assertNotDisabled(ctx, collection.id, user.id);
   if (method === "password" && options.requireVerifiedEmail && !user.verified) {
     throw errors.forbidden("Verify your email address before signing in.");
   }

@@ -1,5 +1,6 @@
 import { schema } from "@cairn/db";
 import type { Ctx } from "../context.js";
+import { assertNotDisabled } from "./disabled-user-store.js";
 import { generateSessionToken, sessionIdOf, sessionLifetimeMs } from "./session-token.js";
 
 export type SessionSubject =
@@ -22,6 +23,10 @@ export async function createSession({
     impersonator?: string | undefined;
   };
 }): Promise<{ token: string; expiresAt: Date }> {
+  // The one door every user session passes (MFA completion, impersonation included).
+  if (input.subject.kind === "user") {
+    await assertNotDisabled(ctx, input.subject.collectionId, input.subject.id);
+  }
   const token = generateSessionToken();
   const now = ctx.now();
   const expiresAt = new Date(now.getTime() + (input.lifetimeMs ?? sessionLifetimeMs));

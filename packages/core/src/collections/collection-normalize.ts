@@ -145,8 +145,12 @@ export function normalizeCollection(input: unknown, options: NormalizeOptions): 
     checkFieldOptions(field, key, problem);
     if (field.type === "relation") {
       const target = lookup.byId(field.collection) ?? lookup.byName(field.collection);
+      // Its own collection by name, or by id: the stored id, or the id a document gives a
+      // collection it creates (an exported schema names relation targets by id).
       const selfTarget =
-        field.collection === value.name || (existing && field.collection === existing.id);
+        field.collection === value.name ||
+        (existing && field.collection === existing.id) ||
+        (!existing && value.id !== undefined && field.collection === value.id);
       if (target?.type === "view") {
         problem(`${key}.collection`, "invalid", "A relation cannot point at a view collection.");
       }

@@ -1,7 +1,7 @@
 import type { Ctx } from "../context.js";
 import { readSchema } from "./collection-registry.js";
 import { requireSuperuser } from "./collection-verbs-shared.js";
-import { planDocument } from "./schema-document.js";
+import { planDocument, schemaVersion } from "./schema-document.js";
 
 export interface SchemaPlanStep {
   collection: string;
@@ -14,6 +14,8 @@ export interface SchemaPlanStep {
 export interface SchemaPlan {
   steps: SchemaPlanStep[];
   destructive: boolean;
+  /** The version of the schema the plan was made against (apply's `expectedVersion`). */
+  version: string;
 }
 
 /** What applying a schema document would do, step by step; changes nothing. */
@@ -25,7 +27,8 @@ export async function planSchema({
   input: { document: unknown };
 }): Promise<SchemaPlan> {
   requireSuperuser(ctx);
-  const operations = planDocument(await readSchema(ctx.db), input.document, ctx.now());
+  const current = await readSchema(ctx.db);
+  const operations = planDocument(current, input.document, ctx.now());
   const steps = operations.flatMap((op) =>
     (op.steps.length > 0
       ? op.steps
@@ -45,5 +48,5 @@ export async function planSchema({
       statements: step.statements,
     })),
   );
-  return { steps, destructive: steps.some((s) => s.destructive) };
+  return { steps, destructive: steps.some((s) => s.destructive), version: schemaVersion(current) };
 }

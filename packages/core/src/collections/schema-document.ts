@@ -1,5 +1,6 @@
 // Schema as code: the whole schema as one JSON document, and the plan that turns the live
 // schema into it. Collections match by id (so renames are renames), else by name.
+import { createHash } from "node:crypto";
 import type { Collection } from "@cairn/schema";
 import { z } from "zod";
 import { CairnError, errors, isCairnError } from "../errors.js";
@@ -15,6 +16,17 @@ export const schemaDocumentSchema = z.object({
 export type SchemaDocument = { version: 1; collections: Omit<Collection, "created" | "updated">[] };
 
 /** Relation targets before the collections that use them, then by name: a stable document. */
+/**
+ * A fingerprint of the live schema: a plan carries the one it was made against, and applying it
+ * with that version refuses if anyone changed the schema in between.
+ */
+export function schemaVersion(lookup: CollectionLookup): string {
+  return createHash("sha256")
+    .update(JSON.stringify(toDocument(lookup)))
+    .digest("hex")
+    .slice(0, 32);
+}
+
 export function toDocument(lookup: CollectionLookup): SchemaDocument {
   const remaining = [...lookup.all()].sort((a, b) =>
     a.name < b.name ? -1 : a.name > b.name ? 1 : 0,

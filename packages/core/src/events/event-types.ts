@@ -9,6 +9,8 @@ export const authEventTypes = [
   "auth.user.signed_in",
   "auth.user.password_changed",
   "auth.user.deleted",
+  "auth.user.disabled",
+  "auth.user.enabled",
 ] as const;
 export type EventType = (typeof recordEventTypes)[number] | (typeof authEventTypes)[number];
 

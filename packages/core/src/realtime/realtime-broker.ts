@@ -39,6 +39,18 @@ export interface RealtimeBrokerOptions {
   now?: () => number;
 }
 
+/** This process's realtime counts, for the server's metrics. */
+export interface RealtimeStats {
+  /** Open streams. */
+  connections: number;
+  /** Subscriptions over all open streams. */
+  subscriptions: number;
+  /** Change events sent to clients since start. */
+  eventsPushed: number;
+  /** Clients dropped for falling behind (slow consumers) since start. */
+  clientsDropped: number;
+}
+
 /** Why a resume cannot replay: the `reset` event's reason. */
 export type ResetReason = "expired" | "too_far_behind";
 
@@ -60,6 +72,9 @@ export class RealtimeBroker {
   #again = false;
   #closed = false;
   #unsubscribe: (() => void) | undefined;
+  /** Events pushed to clients that have left, and slow clients dropped (stats()). */
+  #pushedByGone = 0;
+  #dropped = 0;
   #ticker: ReturnType<typeof setInterval> | undefined;
   #poller: ReturnType<typeof setInterval> | undefined;
   #retry: ReturnType<typeof setTimeout> | undefined;
@@ -86,6 +101,22 @@ export class RealtimeBroker {
   /** Open streams in this process. */
   get size(): number {
     return this.#clients.size;
+  }
+
+  /** Counts for the metrics; cheap (a walk over this process's open streams). */
+  stats(): RealtimeStats {
+    let subscriptions = 0;
+    let pushed = this.#pushedByGone;
+    for (const connection of this.#clients.values()) {
+      subscriptions += connection.subscriptions.length;
+      pushed += connection.pushed;
+    }
+    return {
+      connections: this.#clients.size,
+      subscriptions,
+      eventsPushed: pushed,
+      clientsDropped: this.#dropped,
+    };
   }
 
   client(id: string): RealtimeConnection | undefined {
@@ -179,7 +210,9 @@ export class RealtimeBroker {
     const count = (this.#perActor.get(connection.actorKey) ?? 1) - 1;
     if (count > 0) this.#perActor.set(connection.actorKey, count);
     else this.#perActor.delete(connection.actorKey);
+    this.#pushedByGone += connection.pushed;
     if (reason === "slow_consumer") {
+      this.#dropped += 1;
       this.#log.warn({ clientId: connection.id }, "realtime: dropped a client that fell behind");
     }
     if (this.#clients.size === 0) {

@@ -91,6 +91,8 @@ export class RealtimeConnection {
   lastWriteAt: number;
   lastAuthAt: number;
   closed = false;
+  /** Change events queued for this client so far (the server's metrics). */
+  pushed = 0;
   #lastId: string;
   #controller!: ReadableStreamDefaultController<Uint8Array>;
   #wanted = false;
@@ -275,6 +277,7 @@ export class RealtimeConnection {
         if (frame) {
           this.#lastId = scope.event.cursor;
           this.#write(frame);
+          this.pushed += 1;
         }
         this.#release();
       }
@@ -290,7 +293,7 @@ export class RealtimeConnection {
       this.close("unauthorized");
       return;
     }
-    if (type === "auth.user.password_changed") {
+    if (type === "auth.user.password_changed" || type === "auth.user.disabled") {
       void this.recheck();
       return;
     }

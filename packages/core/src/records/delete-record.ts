@@ -1,5 +1,6 @@
 import { queryRows } from "@cairn/db";
 import { sql } from "drizzle-orm";
+import { forgetDeletedUser } from "../auth/disabled-user-store.js";
 import { type Ctx, withTransaction } from "../context.js";
 import { errors } from "../errors.js";
 import { pgErrorOf } from "../sql.js";
@@ -47,6 +48,7 @@ export async function deleteRecord({
     if (deleted.length === 0)
       throw errors.notFound(`No "${collection.name}" record "${input.id}".`);
     await releaseRecordFiles(tx, collection, input.id);
+    if (collection.type === "auth") await forgetDeletedUser(tx, collection.id, input.id);
     await emitRecordEvent(tx, collection, "deleted", rowToRecord(collection, deleted[0]!));
   });
 }

@@ -17,4 +17,5 @@ export interface Settings {
   smtp: SettingValue<"smtp">;
   mailTemplates: SettingValue<"mailTemplates">;
   events: SettingValue<"events">;
+  logs: SettingValue<"logs">;
 }

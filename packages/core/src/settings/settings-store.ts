@@ -174,6 +174,96 @@ export const webhooksSettingsSchema = z.object({
   deliveryRetentionDays: z.number().int().min(1).max(365).default(30),
 });
 
+/** The request log (logs/): whether requests are stored, and for how many days. */
+export const logsSettingsSchema = z.object({
+  enabled: z.boolean().default(true),
+  retentionDays: z.number().int().min(1).max(90).default(7),
+});
+
+// CORS and per-IP rate limits (settings/security-settings.ts). Until an admin saves a section,
+// the server's environment (CAIRN_CORS_ORIGINS, CAIRN_AUTH_RATE_LIMIT) supplies it.
+/** Why a CORS origin is not one a browser would send, or undefined when it is fine. */
+export function corsOriginProblem(value: string): string | undefined {
+  if (value === "*") return undefined;
+  if (value === "null")
+    return 'The "null" origin (sandboxed frames, file:// pages) cannot be allowed: any site can send it.';
+  const match = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)(.*)$/.exec(value);
+  if (!match || match[2] === "" || !URL.canParse(value))
+    return 'Must be "*" or an origin such as https://app.example.com or capacitor://localhost.';
+  if (match[3] !== "")
+    return "Must not have a path or a trailing slash: just scheme://host[:port].";
+  if (value.includes("*"))
+    return 'Wildcards inside an origin are not supported: list each origin, or "*" alone.';
+  if (value !== value.toLowerCase()) return "Must be lower-case, as browsers send it.";
+  const scheme = match[1]!;
+  if (scheme === "http" || scheme === "https") {
+    if (new URL(value).origin !== value)
+      return "Leave out the default port (:80, :443): browsers do not send it.";
+    return undefined;
+  }
+  // Custom schemes (capacitor://localhost, ionic://localhost, app://…): WHATWG URLs give them no
+  // origin, so the host is checked by hand.
+  if (!/^[a-z0-9.-]+(:\d{1,5})?$/.test(match[2]!))
+    return "Must be scheme://host[:port] with a host of letters, digits, dots and hyphens.";
+  return undefined;
+}
+export const corsSettingsSchema = z.object({
+  /** Origins allowed to call /api from a browser; "*" allows any. The console is same-origin. */
+  origins: z
+    .array(
+      z
+        .string()
+        .trim()
+        .max(300)
+        .superRefine((value, ctx) => {
+          const problem = corsOriginProblem(value);
+          if (problem) ctx.addIssue({ code: "custom", message: problem });
+        }),
+    )
+    .max(100)
+    .superRefine((origins, ctx) => {
+      origins.forEach((origin, index) => {
+        if (origins.indexOf(origin) !== index)
+          ctx.addIssue({ code: "custom", path: [index], message: "Is listed twice." });
+      });
+    })
+    .default(["*"]),
+});
+const perMinute = (min: number, fallback: number) =>
+  z.object({ perMinute: z.number().int().min(min).max(1_000_000).default(fallback) }).prefault({});
+export const rateLimitsSettingsSchema = z.object({
+  /** Off: neither per-IP limit applies (per-account limits and lockouts always do). */
+  enabled: z.boolean().default(true),
+  /** Auth requests (sign-in, sign-up, reset, OTP, …) per client IP per minute, all replicas. */
+  auth: perMinute(1, 30),
+  /** Other /api requests per client IP per minute, counted on each replica; 0 = off. */
+  api: perMinute(0, 0),
+});
+
+/**
+ * Prometheus scraping at /metrics (metrics/): off until a token exists. Only the token's SHA-256
+ * (hex) is kept; the token itself is shown once, when generated.
+ */
+export const metricsSettingsSchema = z.object({
+  enabled: z.boolean().default(false),
+  tokenHash: z.union([z.string().regex(/^[0-9a-f]{64}$/), z.literal("")]).default(""),
+  /** When the token was generated (ISO), or "" when there is none. */
+  tokenCreated: z.string().default(""),
+});
+
+/** Scheduled backups (backups/): how often, how many archives to keep, with the files or not. */
+export const backupsSettingsSchema = z.object({
+  enabled: z.boolean().default(false),
+  intervalHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 31)
+    .default(24),
+  keep: z.number().int().min(1).max(1000).default(7),
+  includeFiles: z.boolean().default(true),
+});
+
 export const settingSchemas = {
   app: appSettingsSchema,
   smtp: smtpSettingsSchema,
@@ -182,6 +272,11 @@ export const settingSchemas = {
   storage: storageSettingsSchema,
   events: eventsSettingsSchema,
   webhooks: webhooksSettingsSchema,
+  cors: corsSettingsSchema,
+  rateLimits: rateLimitsSettingsSchema,
+  logs: logsSettingsSchema,
+  backups: backupsSettingsSchema,
+  metrics: metricsSettingsSchema,
 } as const;
 export type SettingKey = keyof typeof settingSchemas;
 export type SettingValue<K extends SettingKey> = z.output<(typeof settingSchemas)[K]>;

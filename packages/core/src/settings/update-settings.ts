@@ -16,11 +16,11 @@ export async function updateSettings({
   requireSuperuser(ctx);
   const problems: Record<string, { code: string; message: string }> = {};
   for (const key of Object.keys(input)) {
-    if (!["app", "smtp", "mailTemplates", "events"].includes(key))
+    if (!["app", "smtp", "mailTemplates", "events", "logs"].includes(key))
       problems[key] = { code: "unknown_field", message: "No such setting." };
   }
   const next: Partial<Settings> = {};
-  for (const key of ["app", "smtp", "mailTemplates", "events"] as const) {
+  for (const key of ["app", "smtp", "mailTemplates", "events", "logs"] as const) {
     if (input[key] === undefined) continue;
     const patch = input[key];
     if (patch === null || typeof patch !== "object" || Array.isArray(patch)) {

@@ -30,7 +30,7 @@ export async function getWebhookDelivery({
     .where(eq(schema.webhookAttempts.deliveryId, input.id))
     .orderBy(asc(schema.webhookAttempts.attempt));
   return {
-    ...deliveryInfo(row),
+    ...deliveryInfo({ ...row, lastLatencyMs: attempts.at(-1)?.latencyMs ?? null }),
     payload: JSON.parse(row.payload),
     attemptLog: attempts.map(attemptInfo),
   };

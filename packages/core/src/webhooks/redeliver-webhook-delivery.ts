@@ -1,11 +1,12 @@
 import { queryRows, schema } from "@cairn/db";
-import { eq, sql } from "drizzle-orm";
+import { eq, getTableColumns, sql } from "drizzle-orm";
 import { type Ctx, withTransaction } from "../context.js";
 import { errors } from "../errors.js";
 import {
   type DeliveryInfo,
   type DeliveryRow,
   deliveryInfo,
+  lastLatencyMs,
   requireWebhookAdmin,
   wakeWorkers,
 } from "./webhook-shared.js";
@@ -45,9 +46,9 @@ export async function redeliverWebhookDelivery({
     await wakeWorkers(tx.db);
     tx.log.info({ deliveryId: input.id, by }, "webhook delivery redelivered");
     const [updated] = await tx.db
-      .select()
+      .select({ ...getTableColumns(schema.webhookDeliveries), lastLatencyMs })
       .from(schema.webhookDeliveries)
       .where(eq(schema.webhookDeliveries.id, input.id));
-    return deliveryInfo(updated as DeliveryRow);
+    return deliveryInfo(updated as DeliveryRow & { lastLatencyMs: number | null });
   });
 }

@@ -100,6 +100,12 @@ export interface AttemptResult {
   at: Date;
 }
 
+/** How a counted attempt ended: delivered, failed for good, or rescheduled. */
+export interface RecordedAttempt {
+  result: "succeeded" | "failed" | "retry";
+  latencyMs: number;
+}
+
 const goneReason = "The receiver answered 410 Gone.";
 const failingReason = "Every attempt failed for 5 days.";
 
@@ -113,8 +119,8 @@ export async function recordAttempts(
   ctx: Ctx,
   results: readonly AttemptResult[],
   options: { random?: () => number } = {},
-): Promise<void> {
-  if (results.length === 0) return;
+): Promise<RecordedAttempt[]> {
+  if (results.length === 0) return [];
   const now = ctx.now();
   const random = options.random ?? Math.random;
   const released = results.filter((r) => r.outcome.aborted);
@@ -240,6 +246,11 @@ export async function recordAttempts(
     const touched = [...new Set(done.map((r) => r.delivery.webhookId))];
     await failPendingDeliveries(tx.db, touched, now);
   });
+  // For the metrics: each counted attempt's outcome ("retry": rescheduled).
+  return updates.map((update, index) => ({
+    result: update.status === "pending" ? "retry" : (update.status as "succeeded" | "failed"),
+    latencyMs: done[index]!.outcome.latencyMs,
+  }));
 }
 
 /** When the next pending delivery falls due (or its lease runs out); null when none waits. */

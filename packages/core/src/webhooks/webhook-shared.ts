@@ -50,6 +50,8 @@ export interface DeliveryInfo {
   nextAttemptAt: string | null;
   lastAttemptAt: string | null;
   lastStatus: number | null;
+  /** How long the latest attempt took (ms); null before the first attempt. */
+  lastLatencyMs: number | null;
   lastError: string | null;
   created: string;
   completedAt: string | null;
@@ -99,7 +101,19 @@ export function webhookInfo(row: WebhookRow): WebhookInfo {
   };
 }
 
-export function deliveryInfo(row: DeliveryRow): DeliveryInfo {
+/**
+ * The latest attempt's latency, as a column of a query on cairn.webhook_deliveries: a correlated
+ * subquery the (delivery_id, attempt) index answers with one probe per row, so a page of the log
+ * stays one query (the table keeps no copy of it, and attempts are the one record of it).
+ * Written out in full: drizzle renders a column unqualified, which would bind to `a."id"`.
+ */
+export const lastLatencyMs = sql<number | null>`(
+  SELECT a."latency_ms" FROM cairn.webhook_attempts a
+  WHERE a."delivery_id" = cairn.webhook_deliveries."id"
+  ORDER BY a."attempt" DESC LIMIT 1)`;
+
+/** A delivery row; `lastLatencyMs` when the query selected it (see `lastLatencyMs`). */
+export function deliveryInfo(row: DeliveryRow & { lastLatencyMs?: number | null }): DeliveryInfo {
   return {
     id: row.id,
     webhookId: row.webhookId,
@@ -109,6 +123,7 @@ export function deliveryInfo(row: DeliveryRow): DeliveryInfo {
     nextAttemptAt: row.status === "pending" ? iso(row.nextAttemptAt) : null,
     lastAttemptAt: iso(row.lastAttemptAt),
     lastStatus: row.lastStatus,
+    lastLatencyMs: row.lastLatencyMs ?? null,
     lastError: row.lastError,
     created: row.created.toISOString(),
     completedAt: iso(row.completedAt),

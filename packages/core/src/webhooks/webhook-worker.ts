@@ -15,6 +15,7 @@ import {
   type ClaimedDelivery,
   claimDeliveries,
   nextDue,
+  type RecordedAttempt,
   recordAttempts,
 } from "./webhook-dispatch.js";
 import { fanOutEvents, startWebhookConsumer } from "./webhook-fan-out.js";
@@ -51,7 +52,12 @@ export interface WebhookWorkerOptions {
   resolve?: Resolve;
   /** Replaces the HTTP sender (tests). */
   sender?: WebhookSender;
+  /** Called for every attempt recorded (the server's metrics); must not throw. */
+  onAttempt?: ((attempt: WebhookAttemptStat) => void) | undefined;
 }
+
+/** One recorded delivery attempt, for the metrics. */
+export type WebhookAttemptStat = RecordedAttempt;
 
 export interface WebhookWorker {
   /** Creates the outbox consumer if needed, listens for wake-ups and starts working. */
@@ -184,13 +190,17 @@ export function createWebhookWorker(options: WebhookWorkerOptions): WebhookWorke
       while (results.length > 0) {
         const batch = results;
         results = [];
-        await recordAttempts(ctx, batch, { random: options.random }).catch((error: unknown) => {
-          // The leases run out and the deliveries are tried again: at least once, never lost.
-          log.error(
-            { error: rootMessage(error), count: batch.length },
-            "recording webhook attempts failed",
-          );
-        });
+        const recorded = await recordAttempts(ctx, batch, { random: options.random }).catch(
+          (error: unknown) => {
+            // The leases run out and the deliveries are tried again: at least once, never lost.
+            log.error(
+              { error: rootMessage(error), count: batch.length },
+              "recording webhook attempts failed",
+            );
+            return [];
+          },
+        );
+        if (options.onAttempt) for (const attempt of recorded) options.onAttempt(attempt);
       }
       claim.trigger();
     },

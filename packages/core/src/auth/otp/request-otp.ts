@@ -5,6 +5,7 @@ import type { Ctx } from "../../context.js";
 import { linkBase, sendMail } from "../../mail/send-mail.js";
 import { findUserByEmail, resolveAuthCollection, type UserRow } from "../auth-collection.js";
 import { issueAuthToken } from "../auth-token-store.js";
+import { isUserDisabled } from "../disabled-user-store.js";
 import { checkRedirectUrl } from "../redirect-url.js";
 import { limitOtp, otpTtlMs, parseOtpEmail, requireOtpEnabled } from "./otp-policy.js";
 
@@ -36,7 +37,10 @@ export async function requestOtp({
   await limitOtp(ctx, { action: "request", collection, email });
 
   const user = await findUserByEmail(ctx, collection, email);
-  if (!user?.email) return { delivery: Promise.resolve() };
+  // A disabled user gets no mail, and the same answer as an unknown address.
+  if (!user?.email || (await isUserDisabled(ctx, collection.id, user.id))) {
+    return { delivery: Promise.resolve() };
+  }
   // Outside any transaction of the caller's: the work outlives the request.
   const background: Ctx = { ...ctx, db: ctx.database.db, inTransaction: false };
   const delivery = sendSignInMail(background, { collection, user, redirectUrl }).catch(
