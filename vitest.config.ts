@@ -31,7 +31,8 @@ export default defineConfig({
   test: {
     globalSetup: ["./vitest.global-setup.ts"],
     testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Generous: hooks that start server processes must survive a loaded CI machine.
+    hookTimeout: 120_000,
     projects: [
       {
         extends: true,

@@ -5,34 +5,8 @@ import { createWriteStream } from "node:fs";
 import { access, rm } from "node:fs/promises";
 import type { Writable } from "node:stream";
 import { type Ctx, createBackup, isCairnError, restoreBackup } from "@cairn/core";
+import { backupUsage, restoreUsage } from "./cli-help.js";
 import type { Config } from "./config.js";
-
-export const backupUsage = `Usage: cairn backup [--out FILE] [--no-files]
-
-Writes one archive (a gzipped tar) of this instance: the schema, every record, the system
-tables (users' sessions, API keys, webhooks, settings, …) read in one consistent snapshot, and
-the bytes of every file. See docs/backups.md.
-
-Options:
-  --out FILE    Where to write it (default: cairn-backup-<time>.tar.gz here); "-" for stdout.
-  --no-files    Leave the files' bytes out (rows only; their records then point at nothing).
-
-Exit code 0 when written, 1 when it failed (no partial file is left), 2 for a usage error. On
-the embedded database (no DATABASE_URL) stop the server first, or use the scheduled backups.`;
-
-export const restoreUsage = `Usage: cairn restore FILE [--force]
-
-Restores an archive written by \`cairn backup\` (or downloaded from the console) into this
-instance, which must be empty: no collections and no superusers. Checks every entry of the
-archive first, applies migrations, recreates the collections, loads every row in one
-transaction, then copies the files to the active storage. See docs/backups.md.
-
-Options:
-  --force   Replace everything the instance holds (its collections, records, superusers,
-            settings except storage) with the archive's.
-
-Exit code 0 when restored, 1 when it failed (a damaged archive, one from a newer Cairn), 2 for
-a usage error or an instance that is not empty.`;
 
 type WithCliCtx = (
   config: Config,

@@ -1,7 +1,7 @@
 // Starts a real Cairn server as a child process for the SDK's end-to-end tests, the way an
 // operator runs it (`cairn serve`), on a temp data dir (PGlite) or a Postgres test database.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,6 +24,8 @@ export async function startCairn(name: string): Promise<TestServer> {
   if (process.env.TEST_DATABASE_URL && !databaseUrl) {
     throw new Error(`No test database for "${name}": name the file ${name}.server.test.ts.`);
   }
+  const template = inject("cairnClientDataDir");
+  if (template) await cp(template, dataDir, { recursive: true });
   const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", cli, "serve"], {
     cwd: repoRoot,
     env: {
@@ -68,7 +70,7 @@ function untilReady(child: ChildProcess): Promise<{ url: string; stderr: Promise
     child.once("exit", () => resolve(stderr));
   });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready in 60 s: ${stderr}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`not ready in 110 s: ${stderr}`)), 110_000);
     let partial = "";
     child.stdout?.on("data", (chunk) => {
       const lines = (partial + chunk).split("\n");
