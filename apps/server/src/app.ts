@@ -47,6 +47,8 @@ import { webhookRoutes } from "./routes/webhooks.js";
 export type { AppDeps, AppEnv };
 
 const recordWritePath = /^\/api\/collections\/[^/]+\/records(?:\/[^/]+)?$/;
+/** Methods whose requests Cairn never reads a body of. */
+const bodiless = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export function createApp(deps: AppDeps & MetricsDeps) {
   const { config, database, logger } = deps;
@@ -113,9 +115,12 @@ export function createApp(deps: AppDeps & MetricsDeps) {
     maxSize: config.bodyLimit,
     onError: (c) => errorResponse(c, errors.payloadTooLarge(config.bodyLimit)),
   });
-  // Record writes with files stream their multipart bodies under per-field limits instead.
+  // Record writes with files stream their multipart bodies under per-field limits instead. Reads
+  // carry no body, and asking for one would make the adapter build a full Request for nothing.
   app.use("/api/*", (c, next) =>
-    isMultipart(c) && recordWritePath.test(c.req.path) ? next() : apiBodyLimit(c, next),
+    bodiless.has(c.req.method) || (isMultipart(c) && recordWritePath.test(c.req.path))
+      ? next()
+      : apiBodyLimit(c, next),
   );
 
   app.use("/api/*", actorMiddleware(database, collections, { publicUrl: config.publicUrl }));

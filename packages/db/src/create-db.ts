@@ -12,6 +12,7 @@ import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import { type DataDirLock, lockDataDir } from "./data-dir-lock.js";
 import { latestMigrationMillis, migrationsFolder, migrationsTable } from "./migrations.js";
+import { preparingClient } from "./prepared-statements.js";
 import * as schema from "./schema/index.js";
 
 export type Schema = typeof schema;
@@ -136,7 +137,7 @@ export function openPostgres(
     // UTC: timestamps come back as "…+00", which the API turns into ISO strings cheaply.
     connection: { application_name: "cairn", jit: "off", TimeZone: "UTC" },
   });
-  const db = drizzlePostgres({ client, schema });
+  const db = drizzlePostgres({ client: preparingClient(client), schema });
   return makeDatabase(db as unknown as Db, "postgres", {
     async migrate() {
       // One connection holds a session advisory lock for the whole run, so replicas that

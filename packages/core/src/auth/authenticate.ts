@@ -1,6 +1,7 @@
 // Resolves a bearer token to the actor behind it. Expired or unknown tokens fail closed.
-import { queryRows, schema } from "@cairn/db";
-import { eq, sql } from "drizzle-orm";
+import { schema } from "@cairn/db";
+import { eq, type SQL, sql } from "drizzle-orm";
+import type { CollectionLookup } from "../collections/collection-registry.js";
 import type { Actor, Ctx } from "../context.js";
 import { errors } from "../errors.js";
 import { rowToRecord } from "../records/record-codec.js";
@@ -29,22 +30,55 @@ export async function authenticate({
   return actorOfSession(ctx, sessionIdOf(input.token));
 }
 
+/**
+ * A user session's user, as JSON, read in the same statement as the session: the row of the
+ * session's auth collection, unless the user is disabled (their sessions were deleted; this also
+ * closes the race with a sign-in checked just before the disable committed). One per schema.
+ */
+const subjectSqlOf = new WeakMap<CollectionLookup, SQL>();
+function subjectSql(lookup: CollectionLookup): SQL {
+  let subject = subjectSqlOf.get(lookup);
+  if (!subject) {
+    const cases = lookup
+      .all()
+      .filter((collection) => collection.type === "auth")
+      .map(
+        (collection) =>
+          sql`WHEN ${collection.id} THEN (SELECT to_jsonb(u) FROM ${tableSql(collection)} AS u WHERE u."id" = ${schema.sessions.subjectId} AND ${notDisabledSql(collection.id, sql`u."id"`)})`,
+      );
+    subject =
+      cases.length === 0
+        ? sql`NULL::jsonb`
+        : sql`CASE ${schema.sessions.collectionId} ${sql.join(cases, sql` `)} END`;
+    subjectSqlOf.set(lookup, subject);
+  }
+  return subject;
+}
+
 /** The actor of a live session, by the session's id (the hash of its token). */
 export async function actorOfSession(ctx: Ctx, id: string): Promise<Actor> {
   const invalid = () =>
     errors.unauthorized("The session is invalid or has expired; sign in again.");
-  const [session] = await ctx.db.select().from(schema.sessions).where(eq(schema.sessions.id, id));
+  const lookup = await ctx.collections.current(ctx.db);
+  const [found] = await ctx.db
+    .select({
+      session: schema.sessions,
+      subject: sql<Record<string, unknown> | null>`${subjectSql(lookup)}`,
+    })
+    .from(schema.sessions)
+    .where(eq(schema.sessions.id, id));
+  const session = found?.session;
   const now = ctx.now();
   if (!session || session.expiresAt <= now) {
     if (session) await ctx.db.delete(schema.sessions).where(eq(schema.sessions.id, id));
     throw invalid();
   }
+  const collection = session.collectionId ? lookup.byId(session.collectionId) : undefined;
   // Sliding expiry (not for impersonation sessions, which end when they end); last-used is
   // kept to the minute so reads do not write on every request.
   let lifetimeMs = sessionLifetimeMs;
-  if (session.subjectKind === "user" && session.collectionId) {
-    const owner = (await ctx.collections.current(ctx.db)).byId(session.collectionId);
-    if (owner) lifetimeMs = authOptionsOf(owner).sessionLifetimeSeconds * 1000;
+  if (session.subjectKind === "user" && collection) {
+    lifetimeMs = authOptionsOf(collection).sessionLifetimeSeconds * 1000;
   }
   const renew =
     !session.impersonator && session.expiresAt.getTime() - now.getTime() < lifetimeMs / 2;
@@ -63,22 +97,13 @@ export async function actorOfSession(ctx: Ctx, id: string): Promise<Actor> {
     if (!superuser) throw invalid();
     return { kind: "superuser", id: superuser.id, email: superuser.email, sessionId: session.id };
   }
-  const lookup = await ctx.collections.current(ctx.db);
-  const collection = session.collectionId ? lookup.byId(session.collectionId) : undefined;
-  if (collection?.type !== "auth") throw invalid();
-  const [row] = await queryRows(
-    ctx.db,
-    // A disabled user's sessions were deleted; this also closes the race with a sign-in that
-    // was checked just before the disable committed.
-    sql`SELECT * FROM ${tableSql(collection)} WHERE "id" = ${session.subjectId} AND ${notDisabledSql(collection.id, sql`${session.subjectId}`)}`,
-  );
-  if (!row) throw invalid();
+  if (collection?.type !== "auth" || !found.subject) throw invalid();
   return {
     kind: "user",
     id: session.subjectId,
     collectionId: collection.id,
     collectionName: collection.name,
-    record: rowToRecord(collection, row),
+    record: rowToRecord(collection, found.subject),
     sessionId: session.id,
     impersonator: session.impersonator ?? undefined,
   };

@@ -3,7 +3,7 @@
 import { schema } from "@cairn/db";
 import type { Collection } from "@cairn/schema";
 import { sql } from "drizzle-orm";
-import { type Ctx, withTransaction } from "../context.js";
+import type { Ctx } from "../context.js";
 import type { ApiRecord } from "../records/record-codec.js";
 import type { AuthEventData, EventType, RecordEventData } from "./event-types.js";
 
@@ -19,16 +19,10 @@ export async function emitEvent(
     data: RecordEventData | AuthEventData;
   },
 ): Promise<void> {
-  await withTransaction(ctx, async (tx) => {
-    await tx.db.insert(schema.events).values({
-      type: event.type,
-      collectionId: event.collection?.id ?? null,
-      collectionName: event.collection?.name ?? null,
-      recordId: event.recordId ?? null,
-      data: event.data,
-    });
-    await tx.db.execute(sql`SELECT pg_notify(${eventsChannel}, '')`);
-  });
+  // One statement for both: a write's events cost it one round trip, not two.
+  await ctx.db.execute(
+    sql`WITH inserted AS (INSERT INTO ${schema.events} ("type", "collection_id", "collection_name", "record_id", "data") VALUES (${event.type}, ${event.collection?.id ?? null}, ${event.collection?.name ?? null}, ${event.recordId ?? null}, ${JSON.stringify(event.data)}::jsonb) RETURNING 1) SELECT pg_notify(${eventsChannel}, '') FROM inserted`,
+  );
 }
 
 /** A record as events carry it: every field but the password hash. */

@@ -8,7 +8,7 @@ import { type ApiRecord, rowToRecord } from "./record-codec.js";
 import { emitRecordEvent } from "./record-events.js";
 import { syncRecordFiles } from "./record-files.js";
 import { ruleAccess } from "./record-rules.js";
-import { tableSql, valueSql, writeError } from "./record-sql.js";
+import { columnsSql, tableSql, valueSql, writeError } from "./record-sql.js";
 import { validateRecordInput } from "./record-validate.js";
 import {
   type OutputOptions,
@@ -63,7 +63,7 @@ export async function createRecord({
     try {
       [row] = await queryRows(
         tx.db,
-        sql`INSERT INTO ${tableSql(collection)} (${sql.join(columns, sql`, `)}) VALUES (${sql.join(params, sql`, `)}) RETURNING *`,
+        sql`INSERT INTO ${tableSql(collection)} (${sql.join(columns, sql`, `)}) VALUES (${sql.join(params, sql`, `)}) RETURNING ${columnsSql(collection)}`,
       );
     } catch (error) {
       throw writeError(collection, error);

@@ -12,6 +12,19 @@ export function tableSql(collection: Collection): SQL {
   return sql`${sql.identifier("public")}.${sql.identifier(collection.name)}`;
 }
 
+/**
+ * The record's columns by name, for what writes return (`RETURNING …`, `SELECT … FOR UPDATE`):
+ * unlike `*`, the statement's text changes with the schema, so a prepared statement never meets
+ * a table with more columns than it was planned for (see @cairn/db's prepared statements).
+ */
+export function columnsSql(collection: Collection, alias?: string): SQL {
+  const prefix = alias ? sql`${sql.identifier(alias)}.` : sql``;
+  return sql.join(
+    collection.fields.map((field) => sql`${prefix}${sql.identifier(field.name)}`),
+    sql`, `,
+  );
+}
+
 /** A list of strings as one parameter: `ARRAY(…)` of text. */
 export function textArraySql(values: string[]): SQL {
   return sql`ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(values)}::text::jsonb))`;

@@ -9,7 +9,7 @@ import { type ApiRecord, rowToRecord } from "./record-codec.js";
 import { emitRecordEvent } from "./record-events.js";
 import { syncRecordFiles } from "./record-files.js";
 import { ruleAccess } from "./record-rules.js";
-import { recordAlias, tableSql, valueSql, writeError } from "./record-sql.js";
+import { columnsSql, recordAlias, tableSql, valueSql, writeError } from "./record-sql.js";
 import { validateRecordInput } from "./record-validate.js";
 import {
   type OutputOptions,
@@ -47,7 +47,7 @@ export async function updateRecord({
     const condition = access.kind === "where" ? sql` AND (${access.condition})` : sql``;
     const [current] = await queryRows(
       tx.db,
-      sql`SELECT ${r}.* FROM ${tableSql(collection)} AS ${r} WHERE ${r}."id" = ${input.id}${condition} FOR UPDATE OF ${r}`,
+      sql`SELECT ${columnsSql(collection, recordAlias)} FROM ${tableSql(collection)} AS ${r} WHERE ${r}."id" = ${input.id}${condition} FOR UPDATE OF ${r}`,
     );
     if (!current) throw errors.notFound(`No "${collection.name}" record "${input.id}".`);
     const existing = rowToRecord(collection, current);
@@ -90,7 +90,7 @@ export async function updateRecord({
     try {
       [row] = await queryRows(
         tx.db,
-        sql`UPDATE ${tableSql(collection)} SET ${sql.join(sets, sql`, `)} WHERE "id" = ${input.id} RETURNING *`,
+        sql`UPDATE ${tableSql(collection)} SET ${sql.join(sets, sql`, `)} WHERE "id" = ${input.id} RETURNING ${columnsSql(collection)}`,
       );
     } catch (error) {
       throw writeError(collection, error);

@@ -1,0 +1,66 @@
+// Named prepared statements for drizzle's queries on Postgres: one round trip and no parse or plan
+// per execution, where drizzle's unnamed statements cost two round trips and both.
+import type { Sql } from "postgres";
+
+/** Collection tables live in `public`; Cairn's own tables in `cairn`. */
+const collectionTable = '"public".';
+
+type Unsafe = Sql["unsafe"];
+type Callback = (client: Sql) => unknown;
+
+/**
+ * Wraps a postgres.js client so drizzle's queries with parameters run as named prepared
+ * statements, for at most `maxStatements` distinct statement texts per process (client filters
+ * make the set of texts open; the first ones seen are the hot ones, the rest stay unnamed, and
+ * postgres.js recycles each connection, and with it its statements, within the hour).
+ *
+ * A schema change can change what a prepared statement returns; Postgres then refuses it once
+ * with "cached plan must not change result type". Outside a transaction postgres.js prepares it
+ * again and retries, which is safe. Inside one the refusal has already aborted the transaction,
+ * so there a statement on a collection's table is prepared only if it names what it returns
+ * (no `*`): adding a field then changes its text (the record verbs list the columns they write
+ * back), and Cairn's own tables change only with migrations.
+ *
+ * `?prepare=false` on the URL (PgBouncer in transaction mode before 1.21) turns preparing off
+ * entirely: postgres.js honours it over this wrapper.
+ */
+export function preparingClient(client: Sql, maxStatements = 500): Sql {
+  const admitted = new Set<string>();
+  const admit = (query: string, params: unknown[] | undefined, inTransaction: boolean) => {
+    if (!params || params.length === 0) return false;
+    if (inTransaction && query.includes(collectionTable) && query.includes("*")) return false;
+    if (admitted.has(query)) return true;
+    if (admitted.size >= maxStatements) return false;
+    admitted.add(query);
+    return true;
+  };
+  const wrap = (target: Sql, inTransaction: boolean): Sql => {
+    const unsafe: Unsafe = (query, params, options) =>
+      target.unsafe(query, params, {
+        ...options,
+        prepare: admit(query, params as unknown[] | undefined, inTransaction),
+      });
+    // begin([options], fn) and savepoint([name], fn): the callback gets the transaction's client.
+    const scoped =
+      (method: "begin" | "savepoint") =>
+      (...args: unknown[]) => {
+        const fn = args.pop() as Callback;
+        // `savepoint` exists on a transaction's client only, and is not in Sql's type.
+        const call = (target as unknown as Record<typeof method, (...a: unknown[]) => unknown>)[
+          method
+        ];
+        return call(...args, (tx: Sql) => fn(wrap(tx, true)));
+      };
+    const begin = scoped("begin");
+    const savepoint = scoped("savepoint");
+    return new Proxy(target, {
+      get(object, key, receiver) {
+        if (key === "unsafe") return unsafe;
+        if (key === "begin") return begin;
+        if (key === "savepoint") return savepoint;
+        return Reflect.get(object, key, receiver);
+      },
+    });
+  };
+  return wrap(client, false);
+}
