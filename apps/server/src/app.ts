@@ -9,11 +9,11 @@ import {
 } from "@cairn/core";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { apiRateLimit } from "./http/api-rate-limit.js";
 import { actorMiddleware } from "./http/auth.js";
+import { apiCors } from "./http/cors.js";
 import type { CtxDeps } from "./http/ctx.js";
 import type { AppDeps, AppEnv } from "./http/env.js";
 import { createErrorHandler, errorResponse } from "./http/error-handler.js";
@@ -85,10 +85,10 @@ export function createApp(deps: AppDeps & MetricsDeps) {
   );
   app.use(
     "/api/*",
-    cors({
+    apiCors({
       // Read per request from the `cors` setting. The console is same-origin: browsers never
       // apply CORS to it, so no list can lock it out.
-      origin: async (origin) => {
+      allowOrigin: async (origin) => {
         const { origins } = (await security.get()).cors;
         if (origins.includes("*")) return "*";
         return origins.includes(origin) ? origin : null;
@@ -104,6 +104,7 @@ export function createApp(deps: AppDeps & MetricsDeps) {
       maxAge: 600,
     }),
   );
+
   app.use(
     "/_/auth/*",
     bodyLimit({

@@ -69,6 +69,12 @@ describe.runIf(process.env.TEST_DATABASE_URL)("prepared statements on Postgres",
     });
   });
 
+  it("leaves statements with many parameters unnamed", async () => {
+    const many = Array.from({ length: 40 }, (_, i) => sql`${i}::int`);
+    await db.execute(sql`select greatest(${sql.join(many, sql`, `)}) as n`);
+    expect((await prepared()).some((text) => text.includes("greatest"))).toBe(false);
+  });
+
   it("prepares at most the configured number of distinct statements", async () => {
     for (const n of [10, 11, 12, 13, 14]) {
       await db.execute(sql`select ${sql.raw(String(n))} + ${1}::int as n`);

@@ -12,7 +12,9 @@ type Callback = (client: Sql) => unknown;
  * Wraps a postgres.js client so drizzle's queries with parameters run as named prepared
  * statements, for at most `maxStatements` distinct statement texts per process (client filters
  * make the set of texts open; the first ones seen are the hot ones, the rest stay unnamed, and
- * postgres.js recycles each connection, and with it its statements, within the hour).
+ * postgres.js recycles each connection, and with it its statements, within the hour). Statements
+ * with more than `maxParams` parameters stay unnamed: those are multi-row inserts and long `IN`
+ * lists, whose text changes with their length, and they would crowd the hot ones out.
  *
  * A schema change can change what a prepared statement returns; Postgres then refuses it once
  * with "cached plan must not change result type". Outside a transaction postgres.js prepares it
@@ -24,10 +26,10 @@ type Callback = (client: Sql) => unknown;
  * `?prepare=false` on the URL (PgBouncer in transaction mode before 1.21) turns preparing off
  * entirely: postgres.js honours it over this wrapper.
  */
-export function preparingClient(client: Sql, maxStatements = 500): Sql {
+export function preparingClient(client: Sql, maxStatements = 200, maxParams = 32): Sql {
   const admitted = new Set<string>();
   const admit = (query: string, params: unknown[] | undefined, inTransaction: boolean) => {
-    if (!params || params.length === 0) return false;
+    if (!params || params.length === 0 || params.length > maxParams) return false;
     if (inTransaction && query.includes(collectionTable) && query.includes("*")) return false;
     if (admitted.has(query)) return true;
     if (admitted.size >= maxStatements) return false;

@@ -1,6 +1,6 @@
 // Resolves a bearer token to the actor behind it. Expired or unknown tokens fail closed.
-import { schema } from "@cairn/db";
-import { eq, type SQL, sql } from "drizzle-orm";
+import { type Db, schema } from "@cairn/db";
+import { eq, type Placeholder, type SQL, sql } from "drizzle-orm";
 import type { CollectionLookup } from "../collections/collection-registry.js";
 import type { Actor, Ctx } from "../context.js";
 import { errors } from "../errors.js";
@@ -55,18 +55,43 @@ function subjectSql(lookup: CollectionLookup): SQL {
   return subject;
 }
 
-/** The actor of a live session, by the session's id (the hash of its token). */
-export async function actorOfSession(ctx: Ctx, id: string): Promise<Actor> {
-  const invalid = () =>
-    errors.unauthorized("The session is invalid or has expired; sign in again.");
-  const lookup = await ctx.collections.current(ctx.db);
-  const [found] = await ctx.db
+/** A session with its user (see subjectSql), by the session's id. */
+function sessionQuery(db: Db, lookup: CollectionLookup, id: string | Placeholder) {
+  return db
     .select({
       session: schema.sessions,
       subject: sql<Record<string, unknown> | null>`${subjectSql(lookup)}`,
     })
     .from(schema.sessions)
     .where(eq(schema.sessions.id, id));
+}
+
+type SessionQuery = ReturnType<ReturnType<typeof sessionQuery>["prepare"]>;
+const sessionQueries = new WeakMap<Db, WeakMap<CollectionLookup, SessionQuery>>();
+
+function preparedSessionQuery(db: Db, lookup: CollectionLookup): SessionQuery {
+  let ofDb = sessionQueries.get(db);
+  if (!ofDb) {
+    ofDb = new WeakMap();
+    sessionQueries.set(db, ofDb);
+  }
+  let query = ofDb.get(lookup);
+  if (!query) {
+    query = sessionQuery(db, lookup, sql.placeholder("id")).prepare("cairn_session_actor");
+    ofDb.set(lookup, query);
+  }
+  return query;
+}
+
+/** The actor of a live session, by the session's id (the hash of its token). */
+export async function actorOfSession(ctx: Ctx, id: string): Promise<Actor> {
+  const invalid = () =>
+    errors.unauthorized("The session is invalid or has expired; sign in again.");
+  const lookup = await ctx.collections.current(ctx.db);
+  // Requests authenticate outside transactions: the statement is built once per schema.
+  const [found] = ctx.inTransaction
+    ? await sessionQuery(ctx.db, lookup, id)
+    : await preparedSessionQuery(ctx.db, lookup).execute({ id });
   const session = found?.session;
   const now = ctx.now();
   if (!session || session.expiresAt <= now) {

@@ -236,3 +236,47 @@ describe("fan-out cost", () => {
     expect(outcomes[1]).toEqual(outcomes[0]);
   });
 });
+
+describe("where a new stream starts", () => {
+  it("after every event committed before it opened, even ones the broker has not read yet", async () => {
+    // A wake that only fires when the test says: the broker reads the outbox on demand.
+    const listeners = new Set<() => void>();
+    const manual: EventWake = {
+      subscribe(listener) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+      wake: () => {
+        for (const listener of listeners) listener();
+      },
+      close: async () => {},
+    };
+    const collections = new CollectionRegistry(database);
+    const broker = new RealtimeBroker({ database, collections, events: manual });
+    const open = async (actor: Actor) => {
+      const { stream } = await openRealtime({
+        ctx: createCtx({ database, collections, actor }),
+        input: { broker, subscriptions: [{ topic: "pings/*" }] },
+      });
+      return collect(stream);
+    };
+    const early = await open(users[0]!);
+    try {
+      const before = await createRecord({ ctx: admin, input: { collection: "pings", body: {} } });
+      // Committed, but no wake-up yet: the broker's own cursor is still before it.
+      const late = await open(users[1]!);
+      try {
+        const after = await createRecord({ ctx: admin, input: { collection: "pings", body: {} } });
+        manual.wake();
+        await until(() => late.ids.includes(after.id) && early.ids.includes(after.id));
+        expect(early.ids).toEqual([before.id, after.id]);
+        expect(late.ids).toEqual([after.id]);
+      } finally {
+        await late.cancel();
+      }
+    } finally {
+      await broker.close();
+      await early.cancel();
+    }
+  });
+});

@@ -137,6 +137,9 @@ export class RealtimeBroker {
     const key = actorRef(input.ctx.actor);
     this.#admit(key);
     await this.#ensureHead();
+    // "Now" is the outbox as of this call: read what committed before it (the wake-up may not
+    // have come yet), or a stream opened right after a write would start before that write.
+    if (!input.resumeFrom) await this.#kick();
     const reset = input.resumeFrom ? await this.#resumeProblem(input.resumeFrom) : undefined;
     // The last client may have left meanwhile (and "now" gone stale): no await after this loop.
     while (this.#head === undefined) await this.#ensureHead();
