@@ -87,13 +87,23 @@ export async function updateRecord({
       ),
     ];
     let row: Record<string, unknown> | undefined;
+    let allowed: boolean;
     try {
-      [row] = await queryRows(
-        tx.db,
-        sql`UPDATE ${tableSql(collection)} SET ${sql.join(sets, sql`, `)} WHERE "id" = ${input.id} RETURNING ${columnsSql(collection)}`,
-      );
+      // The rule must hold for the record as it becomes, too: an update cannot move a record
+      // out of the caller's reach (hand it to another owner, say). Checked on the updated row,
+      // sent with the UPDATE (Postgres runs them in order).
+      [[row], allowed] = await Promise.all([
+        queryRows(
+          tx.db,
+          sql`UPDATE ${tableSql(collection)} SET ${sql.join(sets, sql`, `)} WHERE "id" = ${input.id} RETURNING ${columnsSql(collection)}`,
+        ),
+        access.kind === "where" ? ruleHolds(tx, collection, input.id, access.condition) : true,
+      ]);
     } catch (error) {
       throw writeError(collection, error);
+    }
+    if (!allowed) {
+      throw errors.forbidden(`The update rule of "${collection.name}" does not allow this change.`);
     }
     await syncRecordFiles(tx, collection, input.id, validated, existing);
     if (validated.password !== undefined && passwordField) {
@@ -106,11 +116,6 @@ export async function updateRecord({
         collectionId: collection.id,
         subjectId: input.id,
       });
-    }
-    // The rule must hold for the record as it becomes, too: an update cannot move a record
-    // out of the caller's reach (hand it to another owner, say).
-    if (access.kind === "where" && !(await ruleHolds(tx, collection, input.id, access.condition))) {
-      throw errors.forbidden(`The update rule of "${collection.name}" does not allow this change.`);
     }
     const stored = rowToRecord(collection, row!);
     await emitRecordEvent(tx, collection, "updated", stored, existing);
