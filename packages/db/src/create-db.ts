@@ -13,6 +13,7 @@ import postgres from "postgres";
 import { type DataDirLock, lockDataDir } from "./data-dir-lock.js";
 import { latestMigrationMillis, migrationsFolder, migrationsTable } from "./migrations.js";
 import { preparingClient } from "./prepared-statements.js";
+import { countingPglite, countingPostgres, createQueryGauge } from "./query-gauge.js";
 import * as schema from "./schema/index.js";
 
 export type Schema = typeof schema;
@@ -27,6 +28,11 @@ export interface Database {
   rows<T extends Record<string, unknown>>(query: SQL): Promise<T[]>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
+  /**
+   * Statements sent through `db` (and `rows`) that have no answer yet, those waiting for a
+   * connection included. A method, not a getter, so copies of this object keep counting.
+   */
+  queriesInFlight(): number;
   /** True when every committed migration has been applied. */
   isMigrated(): Promise<boolean>;
   /** Applies the committed migrations that are missing; safe with several replicas at once. */
@@ -105,8 +111,10 @@ async function openPgliteDir(dataDir: string): Promise<Database> {
 
 /** Wraps an open PGlite instance (a data directory, or in memory for tests). */
 export function openPglite(client: PGlite, options: { lock?: DataDirLock } = {}): Database {
-  const db = drizzlePglite({ client, schema });
+  const gauge = createQueryGauge();
+  const db = drizzlePglite({ client: countingPglite(client, gauge), schema });
   return makeDatabase(db as unknown as Db, "pglite", {
+    queriesInFlight: () => gauge.inFlight,
     migrate: () => migratePglite(db, { migrationsFolder, ...migrationsTable }),
     async listen(channel, onNotify) {
       const stop = await client.listen(channel, onNotify);
@@ -137,8 +145,10 @@ export function openPostgres(
     // UTC: timestamps come back as "…+00", which the API turns into ISO strings cheaply.
     connection: { application_name: "cairn", jit: "off", TimeZone: "UTC" },
   });
-  const db = drizzlePostgres({ client: preparingClient(client), schema });
+  const gauge = createQueryGauge();
+  const db = drizzlePostgres({ client: preparingClient(countingPostgres(client, gauge)), schema });
   return makeDatabase(db as unknown as Db, "postgres", {
+    queriesInFlight: () => gauge.inFlight,
     async migrate() {
       // One connection holds a session advisory lock for the whole run, so replicas that
       // start together apply each migration exactly once.
@@ -176,7 +186,7 @@ export async function queryRows<T extends Record<string, unknown>>(
 function makeDatabase(
   db: Db,
   driver: Driver,
-  ops: Pick<Database, "migrate" | "listen" | "close">,
+  ops: Pick<Database, "queriesInFlight" | "migrate" | "listen" | "close">,
 ): Database {
   const latest = latestMigrationMillis();
   const rows = <T extends Record<string, unknown>>(query: SQL) => queryRows<T>(db, query);
@@ -198,6 +208,7 @@ function makeDatabase(
         return false;
       }
     },
+    queriesInFlight: ops.queriesInFlight,
     migrate: ops.migrate,
     listen: ops.listen,
     close() {

@@ -1,7 +1,7 @@
 // Prometheus metrics of one app (served at /metrics by routes/metrics.ts): HTTP requests by
 // matched route PATTERN (never the raw path: ids would make the label set unbounded), database,
-// realtime, webhooks, request log, and (for a server) process metrics. Its own registry per app:
-// never prom-client's global one, since tests build many apps in one process.
+// outbox, realtime, webhooks, request log, and (for a server) process metrics. Its own registry
+// per app: never prom-client's global one, since tests build many apps in one process.
 import type { RealtimeStats, RequestLogWriter, WebhookAttemptStat } from "@cairn/core";
 import type { Database } from "@cairn/db";
 import { sql } from "drizzle-orm";
@@ -21,7 +21,7 @@ export interface AppMetrics {
 }
 
 export interface MetricsOptions {
-  database: Pick<Database, "driver" | "rows">;
+  database: Pick<Database, "driver" | "rows" | "queriesInFlight">;
   requestLogs?: Pick<RequestLogWriter, "dropped" | "buffered"> | undefined;
   /**
    * Also collect the process's CPU, memory, event loop lag and GC (prom-client's defaults).
@@ -30,8 +30,11 @@ export interface MetricsOptions {
   processMetrics?: boolean;
   /** The Postgres pool's size (createDb's default: 10); PGlite always has 1 connection. */
   poolMax?: number;
-  /** How long the webhook queue depth is reused between scrapes (default 5 s). */
-  queueDepthCacheMs?: number;
+  /**
+   * How long the numbers counted in the database at scrape time (webhook queue depth, outbox
+   * lag) are reused between scrapes (default 5 s).
+   */
+  queryCacheMs?: number;
 }
 
 /** For createApp: the server passes its metrics in, so the webhook worker reports to them. */
@@ -40,6 +43,27 @@ export interface MetricsDeps {
 }
 
 const methods = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+
+/** Outbox lag is counted up to this many events per consumer: a bounded index range, not a scan. */
+export const outboxLagCountCap = 10_000;
+
+/** `read()` at most once per `cacheMs`, however often (and by how many) it is scraped. */
+function cachedRead<T>(cacheMs: number, read: () => Promise<T>): () => Promise<T> {
+  let last: { value: T; at: number } | undefined;
+  let reading: Promise<T> | undefined;
+  return () => {
+    if (last && Date.now() - last.at < cacheMs) return Promise.resolve(last.value);
+    reading ??= read()
+      .then((value) => {
+        last = { value, at: Date.now() };
+        return value;
+      })
+      .finally(() => {
+        reading = undefined;
+      });
+    return reading;
+  };
+}
 
 /**
  * The pattern of the route that answered. A request no route matched fell through the `use`
@@ -87,6 +111,16 @@ export function createMetrics(options: MetricsOptions): AppMetrics {
     registers: [registry],
     collect() {
       this.set(database.driver === "pglite" ? 1 : (options.poolMax ?? 10));
+    },
+  });
+  // Registered before the gauges that query at scrape time, so the scrape's own statements
+  // have not started when it is read.
+  new Gauge({
+    name: "cairn_db_queries_in_flight",
+    help: "Database statements this process has sent and not yet had answered (those waiting for a connection included).",
+    registers: [registry],
+    collect() {
+      this.set(database.queriesInFlight());
     },
   });
 
@@ -152,25 +186,14 @@ export function createMetrics(options: MetricsOptions): AppMetrics {
     registers: [registry],
   });
   // One COUNT per few seconds at most, however often (and by how many) it is scraped.
-  const cacheMs = options.queueDepthCacheMs ?? 5_000;
-  let depth: { value: number; at: number } | undefined;
-  let counting: Promise<number> | undefined;
-  const queueDepth = async (): Promise<number> => {
-    if (depth && Date.now() - depth.at < cacheMs) return depth.value;
-    counting ??= database
-      .rows<{ n: number | string }>(
-        sql`SELECT count(*) AS n FROM cairn.webhook_deliveries
-            WHERE "status" = 'pending' AND "next_attempt_at" <= now()`,
-      )
-      .then((rows) => {
-        depth = { value: Number(rows[0]?.n ?? 0), at: Date.now() };
-        return depth.value;
-      })
-      .finally(() => {
-        counting = undefined;
-      });
-    return counting;
-  };
+  const cacheMs = options.queryCacheMs ?? 5_000;
+  const queueDepth = cachedRead(cacheMs, async () => {
+    const rows = await database.rows<{ n: number | string }>(
+      sql`SELECT count(*) AS n FROM cairn.webhook_deliveries
+          WHERE "status" = 'pending' AND "next_attempt_at" <= now()`,
+    );
+    return Number(rows[0]?.n ?? 0);
+  });
   new Gauge({
     name: "cairn_webhook_queue_depth",
     help: "Webhook deliveries due now and not yet delivered (all replicas; cached up to 5 s).",
@@ -178,6 +201,48 @@ export function createMetrics(options: MetricsOptions): AppMetrics {
     async collect() {
       // A database that does not answer must not fail the whole scrape.
       this.set(await queueDepth().catch(() => Number.NaN));
+    },
+  });
+
+  // Per durable consumer (cairn.event_consumers, a handful of rows): two seeks on the outbox's
+  // (txid, position) index from its cursor, one counting at most outboxLagCountCap entries, one
+  // reading the oldest event after it. Neither reads the rest of the table, however long the
+  // retention keeps it.
+  const outboxLag = cachedRead(cacheMs, () =>
+    database.rows<{ consumer: string; events: number | string; age: number | string | null }>(
+      sql`SELECT c."name" AS "consumer",
+            (SELECT count(*) FROM (SELECT 1 FROM cairn.events AS e
+               WHERE (e."txid", e."position") > (c."txid", c."position")
+               LIMIT ${outboxLagCountCap}) AS behind) AS "events",
+            (SELECT extract(epoch FROM clock_timestamp() - e."created") FROM cairn.events AS e
+               WHERE (e."txid", e."position") > (c."txid", c."position")
+               ORDER BY e."txid", e."position" LIMIT 1) AS "age"
+          FROM cairn.event_consumers AS c`,
+    ),
+  );
+  new Gauge({
+    name: "cairn_outbox_lag_events",
+    help: `Outbox events a durable consumer has not processed yet, by consumer (counted up to ${outboxLagCountCap}; all replicas; cached up to 5 s).`,
+    labelNames: ["consumer"] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      // A database that does not answer leaves no samples rather than failing the scrape.
+      for (const row of await outboxLag().catch(() => [])) {
+        this.set({ consumer: row.consumer }, Number(row.events));
+      }
+    },
+  });
+  new Gauge({
+    name: "cairn_outbox_lag_seconds",
+    help: "Age of the oldest outbox event a durable consumer has not processed yet (0 when caught up), by consumer (all replicas; cached up to 5 s).",
+    labelNames: ["consumer"] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const row of await outboxLag().catch(() => [])) {
+        this.set({ consumer: row.consumer }, row.age === null ? 0 : Math.max(0, Number(row.age)));
+      }
     },
   });
 

@@ -1,6 +1,7 @@
 // GET /metrics and /api/settings/metrics: off until a token exists (404), 401 without the token,
 // 403 with a wrong one, the token kept only as its SHA-256; counters by route pattern (never a
-// record id), histogram buckets, and the realtime and webhook numbers moving.
+// record id), histogram buckets, the realtime and webhook numbers moving, the outbox lag of a
+// durable consumer, and the database statements in flight.
 import { createHash } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -9,7 +10,7 @@ import { schema } from "@cairn/db";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type App, createApp } from "../app.js";
-import { type AppMetrics, createMetrics } from "../http/metrics.js";
+import { type AppMetrics, createMetrics, outboxLagCountCap } from "../http/metrics.js";
 import { createLogger } from "../logger.js";
 import { signUpUser, superuserToken } from "../testing/actors.js";
 import { apiCall } from "../testing/http.js";
@@ -71,7 +72,7 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
 
 beforeAll(async () => {
   t = await createTestApp();
-  metrics = createMetrics({ database: t.database, queueDepthCacheMs: 0 });
+  metrics = createMetrics({ database: t.database, queryCacheMs: 0 });
   app = createApp({
     config: t.config,
     database: t.database,
@@ -290,5 +291,93 @@ describe("the numbers", () => {
     expect(sample(text, "cairn_webhook_deliveries_total", { result: "failed" })).toBe(0);
     expect(sample(text, "cairn_webhook_delivery_duration_seconds_count")).toBe(2);
     expect(sample(text, "cairn_webhook_delivery_duration_seconds_bucket", { le: "+Inf" })).toBe(2);
+  });
+
+  it("outbox lag: events a durable consumer has not processed, and the oldest one's age", async () => {
+    const consumer = { consumer: "metrics-test" };
+    // A consumer whose cursor is past every event so far: caught up.
+    await t.database.db.execute(sql`INSERT INTO cairn.event_consumers ("name", "txid", "position")
+      SELECT 'metrics-test', coalesce(max("txid"), 0), coalesce(max("position"), 0) FROM cairn.events`);
+    let text = await scrape();
+    expect(text).toContain("# TYPE cairn_outbox_lag_events gauge");
+    expect(text).toContain("# HELP cairn_outbox_lag_seconds Age of the oldest outbox event");
+    expect(has(text, "cairn_outbox_lag_events", consumer)).toBe(true);
+    expect(sample(text, "cairn_outbox_lag_events", consumer)).toBe(0);
+    expect(sample(text, "cairn_outbox_lag_seconds", consumer)).toBe(0);
+
+    // Three changes later, the oldest of them written an hour ago.
+    for (const title of ["x", "y", "z"]) {
+      expect((await call("POST", "/api/collections/posts/records", { title })).status).toBe(201);
+    }
+    await t.database.db.execute(sql`UPDATE cairn.events SET "created" = "created" - interval '1 hour'
+      WHERE ("txid", "position") > (SELECT "txid", "position" FROM cairn.event_consumers WHERE "name" = 'metrics-test')`);
+    text = await scrape();
+    expect(sample(text, "cairn_outbox_lag_events", consumer)).toBe(3);
+    const age = sample(text, "cairn_outbox_lag_seconds", consumer);
+    expect(age).toBeGreaterThanOrEqual(3600);
+    expect(age).toBeLessThan(3660);
+
+    // Far behind, the count stops at its cap: a bounded walk of the index, never the table.
+    await t.database.db.execute(sql`INSERT INTO cairn.events ("type", "collection_name", "data")
+      SELECT 'record.created', 'lag_test', '{}'::jsonb FROM generate_series(1, ${outboxLagCountCap})`);
+    text = await scrape();
+    expect(sample(text, "cairn_outbox_lag_events", consumer)).toBe(outboxLagCountCap);
+
+    // Caught up again.
+    await t.database.db.execute(sql`UPDATE cairn.event_consumers
+      SET ("txid", "position") = (SELECT max("txid"), max("position") FROM cairn.events)
+      WHERE "name" = 'metrics-test'`);
+    text = await scrape();
+    expect(sample(text, "cairn_outbox_lag_events", consumer)).toBe(0);
+    expect(sample(text, "cairn_outbox_lag_seconds", consumer)).toBe(0);
+    // A consumer that goes leaves no stale series behind.
+    await t.database.db.execute(
+      sql`DELETE FROM cairn.event_consumers WHERE "name" = 'metrics-test'`,
+    );
+    expect(has(await scrape(), "cairn_outbox_lag_events", consumer)).toBe(false);
+  });
+
+  it("reports the database's count of statements in flight", async () => {
+    const stub = createMetrics({ database: { ...t.database, queriesInFlight: () => 7 } });
+    const text = await stub.registry.metrics();
+    expect(text).toContain("# HELP cairn_db_queries_in_flight Database statements");
+    expect(text).toContain("# TYPE cairn_db_queries_in_flight gauge");
+    expect(sample(text, "cairn_db_queries_in_flight")).toBe(7);
+  });
+
+  it("counts statements waiting for an answer as in flight", async () => {
+    const inFlight = async () =>
+      sample(
+        await metrics.registry.getSingleMetricAsString("cairn_db_queries_in_flight"),
+        "cairn_db_queries_in_flight",
+      );
+    let locked = () => {};
+    let release = () => {};
+    const lockTaken = new Promise<void>((resolve) => {
+      locked = resolve;
+    });
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // Postgres: the lock makes the reads wait; PGlite: its one connection is held.
+    const holding = t.database.db.transaction(async (tx) => {
+      await tx.execute(sql`LOCK TABLE cairn.mailbox IN ACCESS EXCLUSIVE MODE`);
+      locked();
+      await gate;
+    });
+    await lockTaken;
+    const waiting = [1, 2, 3].map(() =>
+      t.database.rows(sql`SELECT count(*) AS n FROM cairn.mailbox`),
+    );
+    try {
+      // At least: a background poller may be waiting too.
+      await vi.waitFor(async () => expect(await inFlight()).toBeGreaterThanOrEqual(3));
+    } finally {
+      release();
+      await holding;
+      await Promise.all(waiting);
+    }
+    await vi.waitFor(async () => expect(await inFlight()).toBeLessThan(3));
+    expect(sample(await scrape(), "cairn_db_queries_in_flight")).toBeLessThan(3);
   });
 });
