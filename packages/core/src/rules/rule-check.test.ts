@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { type CheckOptions, checkRule, type RuleProblem } from "./rule-check.js";
-import { makeSchema } from "./rule-test-fixtures.js";
+import { type CheckOptions, checkRule, planRule, type RuleProblem } from "./rule-check.js";
+import { parseRule } from "./rule-parser.js";
+import { lookupOf, makeCollection, makeSchema } from "./rule-test-fixtures.js";
 
 const schema = makeSchema();
 const rule: CheckOptions = { collection: schema.posts, lookup: schema.lookup };
@@ -136,5 +137,22 @@ describe("checkRule options for client filters", () => {
       '"secret" is hidden and cannot be used here',
     );
     expect(problems("author.secret = 'x'")).toEqual([]);
+  });
+});
+
+describe("planRule", () => {
+  it("plans a rule once per schema and options, and afresh for a new schema", () => {
+    const ast = parseRule("author = @request.auth.id || published = true");
+    const plan = planRule(ast, rule);
+    expect(planRule(ast, rule)).toBe(plan);
+    expect(planRule(parseRule("author = @request.auth.id || published = true"), rule)).toBe(plan);
+    // Other options check other things: never the same plan.
+    expect(planRule(ast, { ...rule, allowHiddenFields: false })).not.toBe(plan);
+
+    // A schema change is a new lookup: the rule is resolved against it, not the old one.
+    const renamed = makeCollection("c_posts", "posts", [{ name: "title", type: "text" }]);
+    const changed = { collection: renamed, lookup: lookupOf([renamed, schema.users]) };
+    expect(() => planRule(ast, changed)).toThrow(/author/);
+    expect(planRule(parseRule('title = "x"'), changed).collection).toBe(renamed);
   });
 });

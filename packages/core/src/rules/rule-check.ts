@@ -175,7 +175,40 @@ export function planRule(ast: RuleAst, options: CheckOptions): RulePlan {
   return plan;
 }
 
+/**
+ * Plans of valid rules, per schema: a plan depends only on the rule, the schema and the options,
+ * so a request binds its values to a plan made once. A new schema is a new lookup object, and
+ * its plans start afresh (the old ones go with it).
+ */
+const plans = new WeakMap<SchemaLookup, Map<string, RulePlan>>();
+const maxPlansPerSchema = 1_000;
+
 export function resolveRule(
+  ast: RuleAst,
+  options: CheckOptions,
+): { plan: RulePlan | null; problems: RuleProblem[] } {
+  const key = [
+    options.collection.id,
+    options.allowRequest ?? true,
+    options.allowCollectionRefs ?? true,
+    options.allowHiddenFields ?? true,
+    ast.text,
+  ].join("\0");
+  let cached = plans.get(options.lookup);
+  const hit = cached?.get(key);
+  if (hit && hit.collection === options.collection) return { plan: hit, problems: [] };
+  const resolved = resolvePlan(ast, options);
+  if (resolved.plan) {
+    if (!cached || cached.size >= maxPlansPerSchema) {
+      cached = new Map();
+      plans.set(options.lookup, cached);
+    }
+    cached.set(key, resolved.plan);
+  }
+  return resolved;
+}
+
+function resolvePlan(
   ast: RuleAst,
   options: CheckOptions,
 ): { plan: RulePlan | null; problems: RuleProblem[] } {
