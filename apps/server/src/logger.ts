@@ -29,6 +29,8 @@ export function createLogger(
         censor: "[redacted]",
       },
     },
-    destination,
+    // Asynchronous: a busy server writes many lines per system call instead of one each; pino
+    // flushes what is left when the process exits.
+    destination ?? pino.destination({ dest: 1, sync: false }),
   );
 }
