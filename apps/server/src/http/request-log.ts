@@ -31,6 +31,9 @@ export function requestLog(
   logger: Logger,
   options: RequestLogOptions = {},
 ): MiddlewareHandler<AppEnv> {
+  // The line's fields are fixed and carry no credentials (the path never has its query string),
+  // so it skips the redaction every other log call pays for (about 12 µs a line).
+  const access = logger.child({}, { redact: [] });
   return async (c, next) => {
     const started = performance.now();
     await next();
@@ -43,8 +46,8 @@ export function requestLog(
       status,
       durationMs,
     };
-    if (status >= 500) logger.error(line, "request");
-    else logger.info(line, "request");
+    if (status >= 500) access.error(line, "request");
+    else access.info(line, "request");
     const writer = options.writer;
     if (!writer || skipsRequestLog(line.path)) return;
     try {
