@@ -1,12 +1,19 @@
-// Retention: keeps the newest `keep` completed archives and deletes older ones (row and bytes),
+// Retention: keeps the newest `keep` completed archives and drops older ones (row and bytes),
 // with the failed runs older than the oldest one kept. Running backups are never touched.
 import { schema } from "@cairn/db";
 import { desc, inArray, ne } from "drizzle-orm";
 import type { Ctx } from "../context.js";
 import type { StorageKind } from "../files/file-storage.js";
 
-export async function pruneBackups(ctx: Ctx, keep: number): Promise<number> {
-  const rows = await ctx.database.db
+type BackupRow = typeof schema.backups.$inferSelect;
+
+/**
+ * Deletes the rows of the archives retention drops, in the caller's transaction (with the
+ * completion of the newest, the list never shows more than `keep`), and returns them: their
+ * bytes go with deleteBackupArchives once it has committed.
+ */
+export async function dropOldBackups(tx: Ctx, keep: number): Promise<BackupRow[]> {
+  const rows = await tx.db
     .select()
     .from(schema.backups)
     .where(ne(schema.backups.status, "running"))
@@ -18,22 +25,25 @@ export async function pruneBackups(ctx: Ctx, keep: number): Promise<number> {
       ? completed.indexOf(row) >= keep
       : oldestKept !== undefined && completed.length > keep && row.started < oldestKept.started,
   );
-  for (const row of doomed) {
-    try {
-      const adapter = await ctx.files!.adapter(row.storage as StorageKind);
-      await adapter.delete(row.key);
-    } catch (error) {
-      // Its bytes stay behind (space only); the row goes so the list shows what is kept.
-      ctx.log.warn({ err: error, backup: row.id }, "could not delete an old backup archive");
-    }
-  }
   if (doomed.length > 0) {
-    await ctx.database.db.delete(schema.backups).where(
+    await tx.db.delete(schema.backups).where(
       inArray(
         schema.backups.id,
         doomed.map((row) => row.id),
       ),
     );
   }
-  return doomed.length;
+  return doomed;
+}
+
+/** Deletes dropped archives' bytes; one that cannot be deleted stays behind (space only). */
+export async function deleteBackupArchives(ctx: Ctx, rows: BackupRow[]): Promise<void> {
+  for (const row of rows) {
+    try {
+      const adapter = await ctx.files!.adapter(row.storage as StorageKind);
+      await adapter.delete(row.key);
+    } catch (error) {
+      ctx.log.warn({ err: error, backup: row.id }, "could not delete an old backup archive");
+    }
+  }
 }

@@ -19,7 +19,7 @@ import {
   toBackupInfo,
 } from "./backup-shared.js";
 import { createBackup } from "./create-backup.js";
-import { pruneBackups } from "./prune-backups.js";
+import { deleteBackupArchives, dropOldBackups } from "./prune-backups.js";
 
 export interface StartBackupInput {
   trigger: "scheduled" | "manual";
@@ -70,22 +70,27 @@ export async function startBackup({
         throw error;
       });
       const stored = await putting;
-      const [done] = await ctx.database.db
-        .update(schema.backups)
-        .set({
-          status: "completed",
-          size: stored.size,
-          missingFiles: summary.manifest.missingFiles.length,
-          finished: ctx.now(),
-        })
-        .where(eq(schema.backups.id, row.id))
-        .returning();
+      // Completed and retention applied at once: the list never holds more than `keep`.
+      const { done, dropped } = await withTransaction(ctx, async (tx) => {
+        const [done] = await tx.db
+          .update(schema.backups)
+          .set({
+            status: "completed",
+            size: stored.size,
+            missingFiles: summary.manifest.missingFiles.length,
+            finished: ctx.now(),
+          })
+          .where(eq(schema.backups.id, row.id))
+          .returning();
+        const dropped = input.keep === undefined ? [] : await dropOldBackups(tx, input.keep);
+        return { done: done!, dropped };
+      });
       ctx.log.info(
         { backup: row.id, size: stored.size, files: summary.files, rows: summary.rows },
         "backup completed",
       );
-      if (input.keep !== undefined) await pruneBackups(ctx, input.keep);
-      return toBackupInfo(done!);
+      await deleteBackupArchives(ctx, dropped);
+      return toBackupInfo(done);
     } catch (error) {
       output.destroy();
       const message = stopped
