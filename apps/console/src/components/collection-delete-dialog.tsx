@@ -2,9 +2,8 @@
 // records when the server can tell (one page of one id, so it stays cheap).
 import type { Collection } from "@cairn/client/admin";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
 import { admin, cairn } from "../api.js";
-import { ConfirmDialog } from "./confirm-dialog.js";
+import { ConfirmDialog, useConfirmAction } from "./confirm-dialog.js";
 
 function recordsText(count: number | undefined, pending: boolean): string {
   if (pending) return "all of its records (counting…)";
@@ -13,34 +12,30 @@ function recordsText(count: number | undefined, pending: boolean): string {
 }
 
 export function CollectionDeleteDialog({ collection }: { collection: Collection }) {
-  const [open, setOpen] = useState(false);
   const ownFields = collection.fields.filter((field) => !field.system).length;
   const queryClient = useQueryClient();
+  const remove = useMutation({
+    mutationFn: () => admin.collections.delete(collection.id),
+    onSuccess: async () => {
+      queryClient.removeQueries({ queryKey: ["collections", collection.name] });
+      await queryClient.invalidateQueries({ queryKey: ["collections"] });
+    },
+  });
+  const confirm = useConfirmAction(remove);
   const count = useQuery({
     queryKey: ["collections", collection.name, "record-count"],
     queryFn: async ({ signal }) =>
       (await cairn.collection(collection.name).list({ perPage: 1, fields: "id", signal }))
         .totalItems,
-    enabled: open,
+    // Not while deleting: the deletion drops this query, which must not ask again.
+    enabled: confirm.open && !remove.isPending,
     staleTime: 0,
     retry: false,
-  });
-  const remove = useMutation({
-    mutationFn: () => admin.collections.delete(collection.id),
-    onSuccess: async () => {
-      setOpen(false);
-      queryClient.removeQueries({ queryKey: ["collections", collection.name] });
-      await queryClient.invalidateQueries({ queryKey: ["collections"] });
-    },
   });
 
   return (
     <ConfirmDialog
-      open={open}
-      onOpenChange={(next) => {
-        setOpen(next);
-        if (!next) remove.reset();
-      }}
+      {...confirm.dialog}
       trigger={
         <button
           type="button"
@@ -62,11 +57,8 @@ export function CollectionDeleteDialog({ collection }: { collection: Collection 
           be undone.
         </>
       }
-      error={remove.error}
-      pending={remove.isPending}
       confirmLabel={`Delete ${collection.name}`}
       pendingLabel="Deleting…"
-      onConfirm={() => remove.mutate()}
       testId="delete-collection-dialog"
       confirmTestId="confirm-delete-collection"
     />

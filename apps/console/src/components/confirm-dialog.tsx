@@ -1,7 +1,8 @@
 // A confirmation before an action that cannot be undone: what will happen, the server's error
 // when it fails, Cancel, and one button that shows its pending label while the action runs.
 import * as AlertDialog from "@radix-ui/react-alert-dialog";
-import type { ReactNode } from "react";
+import type { UseMutationResult } from "@tanstack/react-query";
+import { type ReactNode, useState } from "react";
 import { shownError } from "../errors.js";
 import { ErrorBanner } from "./error-banner.js";
 
@@ -71,4 +72,26 @@ export function ConfirmDialog({
       </AlertDialog.Portal>
     </AlertDialog.Root>
   );
+}
+
+/**
+ * The open state of a ConfirmDialog that runs `action`, and the props that wire it: confirming
+ * runs the action, its success closes the dialog, and closing forgets a failure so the next
+ * opening starts clean. Spread `dialog` into the ConfirmDialog.
+ */
+export function useConfirmAction<TData, TError, TContext>(
+  action: UseMutationResult<TData, TError, void, TContext>,
+) {
+  const [open, setOpen] = useState(false);
+  const dialog = {
+    open,
+    onOpenChange: (next: boolean) => {
+      setOpen(next);
+      if (!next) action.reset();
+    },
+    error: action.error,
+    pending: action.isPending,
+    onConfirm: () => action.mutate(undefined, { onSuccess: () => setOpen(false) }),
+  };
+  return { open, setOpen, dialog };
 }

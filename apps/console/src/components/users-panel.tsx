@@ -12,6 +12,7 @@ import { shownError } from "../errors.js";
 import { ConfirmDialog } from "./confirm-dialog.js";
 import { ErrorBanner } from "./error-banner.js";
 import { TextField } from "./form-field.js";
+import { ListTable } from "./list-table.js";
 import { SecretDialog } from "./secret-dialog.js";
 
 export interface UserRow {
@@ -372,52 +373,39 @@ function UserSessions({ collection, userId }: { collection: string; userId: stri
       {sessions.isPending && <p role="status">Loading sessions…</p>}
       {sessions.isError && <ErrorBanner error={shownError(sessions.error)} />}
       <ErrorBanner error={shownError(revoke.error)} />
-      {sessions.data?.length === 0 && (
-        <p className="empty" data-testid="user-sessions-empty">
-          No active sessions.
-        </p>
-      )}
-      {sessions.data && sessions.data.length > 0 && (
-        <div className="table-wrap">
-          <table aria-label="Sessions">
-            <thead>
-              <tr>
-                <th scope="col">Device</th>
-                <th scope="col">IP</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Expires</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {sessions.data.map((s) => (
-                <tr key={s.id} data-testid={`session-row-${s.id}`}>
-                  <th scope="row">
-                    {s.userAgent ?? "unknown"}
-                    {s.impersonatedBy && <span className="muted"> (impersonation)</span>}
-                  </th>
-                  <td>{s.ip ?? "—"}</td>
-                  <td>{new Date(s.lastUsed).toLocaleString()}</td>
-                  <td>{new Date(s.expiresAt).toLocaleString()}</td>
-                  <td>
-                    <button
-                      type="button"
-                      className="button small secondary"
-                      disabled={revoke.isPending}
-                      onClick={() => revoke.mutate(s.id)}
-                      data-testid={`revoke-session-${s.id}`}
-                    >
-                      Revoke
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ListTable
+        items={sessions.data}
+        label="Sessions"
+        columns={["Device", "IP", "Last used", "Expires"]}
+        actions
+        empty="No active sessions."
+        emptyTestId="user-sessions-empty"
+      >
+        {(items) =>
+          items.map((s) => (
+            <tr key={s.id} data-testid={`session-row-${s.id}`}>
+              <th scope="row">
+                {s.userAgent ?? "unknown"}
+                {s.impersonatedBy && <span className="muted"> (impersonation)</span>}
+              </th>
+              <td>{s.ip ?? "—"}</td>
+              <td>{new Date(s.lastUsed).toLocaleString()}</td>
+              <td>{new Date(s.expiresAt).toLocaleString()}</td>
+              <td>
+                <button
+                  type="button"
+                  className="button small secondary"
+                  disabled={revoke.isPending}
+                  onClick={() => revoke.mutate(s.id)}
+                  data-testid={`revoke-session-${s.id}`}
+                >
+                  Revoke
+                </button>
+              </td>
+            </tr>
+          ))
+        }
+      </ListTable>
     </div>
   );
 }

@@ -8,6 +8,7 @@ import { useEffect, useId, useState } from "react";
 import { admin } from "../api.js";
 import { shownError } from "../errors.js";
 import { ErrorBanner } from "./error-banner.js";
+import { ListTable } from "./list-table.js";
 import { LoadMore } from "./load-more.js";
 import { SettingsLoad } from "./settings-form.js";
 
@@ -160,40 +161,32 @@ export function WebhookDeliveries({ hook, queryKey }: { hook: WebhookInfo; query
         </p>
       )}
       <SettingsLoad query={deliveries}>
-        {deliveries.data && items.length === 0 && (
-          <p className="empty" data-testid="webhook-deliveries-empty">
-            {filtered ? "No deliveries match these filters." : "No deliveries yet."}
-          </p>
-        )}
-        {items.length > 0 && (
-          <div className="table-wrap">
-            <table aria-label="Delivery log">
-              <thead>
-                <tr>
-                  <th scope="col">Event</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Attempts</th>
-                  <th scope="col">Response</th>
-                  <th scope="col">Latency</th>
-                  <th scope="col">Last attempt</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((delivery) => (
-                  <DeliveryRow
-                    key={delivery.id}
-                    delivery={delivery}
-                    onOpen={() => setOpenId(delivery.id)}
-                  />
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <ListTable
+          items={deliveries.data && items}
+          label="Delivery log"
+          columns={[
+            "Event",
+            "Status",
+            "Attempts",
+            "Response",
+            "Latency",
+            "Last attempt",
+            "Created",
+          ]}
+          actions
+          empty={filtered ? "No deliveries match these filters." : "No deliveries yet."}
+          emptyTestId="webhook-deliveries-empty"
+        >
+          {(items) =>
+            items.map((delivery) => (
+              <DeliveryRow
+                key={delivery.id}
+                delivery={delivery}
+                onOpen={() => setOpenId(delivery.id)}
+              />
+            ))
+          }
+        </ListTable>
         <LoadMore
           shown={items.length}
           noun={["delivery", "deliveries"]}

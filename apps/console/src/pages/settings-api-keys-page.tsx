@@ -5,9 +5,10 @@ import type { ApiKeyInfo } from "@cairn/client/admin";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { admin } from "../api.js";
-import { ConfirmDialog } from "../components/confirm-dialog.js";
+import { ConfirmDialog, useConfirmAction } from "../components/confirm-dialog.js";
 import { ErrorBanner } from "../components/error-banner.js";
 import { TextField } from "../components/form-field.js";
+import { ListTable } from "../components/list-table.js";
 import { SecretDialog } from "../components/secret-dialog.js";
 import { SettingsLoad } from "../components/settings-form.js";
 import { shownError } from "../errors.js";
@@ -35,47 +36,33 @@ export function SettingsApiKeysPage() {
       <section className="card settings-section" aria-label="API keys list">
         <h2>Keys</h2>
         <SettingsLoad query={keys}>
-          {keys.data && keys.data.length === 0 && (
-            <p className="empty" data-testid="api-keys-empty">
-              No API keys yet.
-            </p>
-          )}
-          {keys.data && keys.data.length > 0 && (
-            <div className="table-wrap">
-              <table aria-label="API keys">
-                <thead>
-                  <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Scopes</th>
-                    <th scope="col">Expires</th>
-                    <th scope="col">Last used</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">
-                      <span className="visually-hidden">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {keys.data.map((key) => (
-                    <tr key={key.id} data-testid={`api-key-row-${key.id}`}>
-                      <th scope="row">{key.name}</th>
-                      <td>
-                        {key.scopes.map((scope) => (
-                          <code key={scope} className="scope">
-                            {scope}
-                          </code>
-                        ))}
-                      </td>
-                      <td>{when(key.expiresAt, "Never")}</td>
-                      <td>{when(key.lastUsed, "Never")}</td>
-                      <td data-testid="api-key-status">{keyStatus(key)}</td>
-                      <td>{!key.revokedAt && <RevokeKeyDialog apiKey={key} />}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+          <ListTable
+            items={keys.data}
+            label="API keys"
+            columns={["Name", "Scopes", "Expires", "Last used", "Status"]}
+            actions
+            empty="No API keys yet."
+            emptyTestId="api-keys-empty"
+          >
+            {(items) =>
+              items.map((key) => (
+                <tr key={key.id} data-testid={`api-key-row-${key.id}`}>
+                  <th scope="row">{key.name}</th>
+                  <td>
+                    {key.scopes.map((scope) => (
+                      <code key={scope} className="scope">
+                        {scope}
+                      </code>
+                    ))}
+                  </td>
+                  <td>{when(key.expiresAt, "Never")}</td>
+                  <td>{when(key.lastUsed, "Never")}</td>
+                  <td data-testid="api-key-status">{keyStatus(key)}</td>
+                  <td>{!key.revokedAt && <RevokeKeyDialog apiKey={key} />}</td>
+                </tr>
+              ))
+            }
+          </ListTable>
         </SettingsLoad>
       </section>
     </>
@@ -200,22 +187,16 @@ function NewKeyDialog({
 }
 
 function RevokeKeyDialog({ apiKey }: { apiKey: ApiKeyInfo }) {
-  const [open, setOpen] = useState(false);
   const queryClient = useQueryClient();
   const revoke = useMutation({
     mutationFn: () => admin.apiKeys.revoke(apiKey.id),
-    onSuccess: async () => {
-      setOpen(false);
-      await queryClient.invalidateQueries({ queryKey: apiKeysKey });
-    },
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: apiKeysKey }),
   });
+  const confirm = useConfirmAction(revoke);
+
   return (
     <ConfirmDialog
-      open={open}
-      onOpenChange={(next) => {
-        setOpen(next);
-        if (!next) revoke.reset();
-      }}
+      {...confirm.dialog}
       trigger={
         <button
           type="button"
@@ -228,11 +209,8 @@ function RevokeKeyDialog({ apiKey }: { apiKey: ApiKeyInfo }) {
       }
       title={`Revoke “${apiKey.name}”?`}
       description="Servers using this key are refused from now on. It cannot be undone."
-      error={revoke.error}
-      pending={revoke.isPending}
       confirmLabel="Revoke key"
       pendingLabel="Revoking…"
-      onConfirm={() => revoke.mutate()}
       testId="revoke-api-key-dialog"
       confirmTestId="confirm-revoke-api-key"
     />

@@ -5,9 +5,10 @@ import type { BackupInfo, BackupSettings } from "@cairn/client/admin";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { admin } from "../api.js";
-import { ConfirmDialog } from "../components/confirm-dialog.js";
+import { ConfirmDialog, useConfirmAction } from "../components/confirm-dialog.js";
 import { ErrorBanner } from "../components/error-banner.js";
 import { TextField } from "../components/form-field.js";
+import { ListTable } from "../components/list-table.js";
 import { CheckboxField, SavedNotice, SettingsLoad } from "../components/settings-form.js";
 import { shownError } from "../errors.js";
 
@@ -79,86 +80,67 @@ function BackupsList() {
         </button>
       </div>
       <SettingsLoad query={backups}>
-        {backups.data && backups.data.length === 0 && (
-          <p className="empty" data-testid="backups-empty">
-            No backups yet.
-          </p>
-        )}
-        {backups.data && backups.data.length > 0 && (
-          <div className="table-wrap">
-            <table aria-label="Backups list">
-              <thead>
-                <tr>
-                  <th scope="col">Started</th>
-                  <th scope="col">Trigger</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Size</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {backups.data.map((backup) => (
-                  <tr key={backup.id} data-testid={`backup-row-${backup.id}`}>
-                    <th scope="row">{new Date(backup.started).toLocaleString()}</th>
-                    <td>{backup.trigger === "scheduled" ? "Scheduled" : "Manual"}</td>
-                    <td data-testid="backup-status" title={backup.error ?? undefined}>
-                      <span className={`backup-status backup-status-${backup.status}`}>
-                        {statusLabels[backup.status]}
-                      </span>
-                      {backup.error && <span className="backup-error"> {backup.error}</span>}
-                      {backup.missingFiles > 0 && (
-                        <span className="backup-error">
-                          {" "}
-                          {backup.missingFiles} files were gone when read.
-                        </span>
-                      )}
-                      {!backup.includeFiles && <span className="hint"> (without files)</span>}
-                    </td>
-                    <td data-testid="backup-size">{formatSize(backup.size)}</td>
-                    <td className="backup-actions">
-                      {backup.status === "completed" && (
-                        <a
-                          className="button secondary small"
-                          href={admin.backups.downloadUrl(backup.id)}
-                          download
-                          data-testid={`backup-download-${backup.id}`}
-                        >
-                          Download
-                        </a>
-                      )}
-                      {backup.status !== "running" && <DeleteBackupDialog backup={backup} />}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <ListTable
+          items={backups.data}
+          label="Backups list"
+          columns={["Started", "Trigger", "Status", "Size"]}
+          actions
+          empty="No backups yet."
+          emptyTestId="backups-empty"
+        >
+          {(items) =>
+            items.map((backup) => (
+              <tr key={backup.id} data-testid={`backup-row-${backup.id}`}>
+                <th scope="row">{new Date(backup.started).toLocaleString()}</th>
+                <td>{backup.trigger === "scheduled" ? "Scheduled" : "Manual"}</td>
+                <td data-testid="backup-status" title={backup.error ?? undefined}>
+                  <span className={`backup-status backup-status-${backup.status}`}>
+                    {statusLabels[backup.status]}
+                  </span>
+                  {backup.error && <span className="backup-error"> {backup.error}</span>}
+                  {backup.missingFiles > 0 && (
+                    <span className="backup-error">
+                      {" "}
+                      {backup.missingFiles} files were gone when read.
+                    </span>
+                  )}
+                  {!backup.includeFiles && <span className="hint"> (without files)</span>}
+                </td>
+                <td data-testid="backup-size">{formatSize(backup.size)}</td>
+                <td className="backup-actions">
+                  {backup.status === "completed" && (
+                    <a
+                      className="button secondary small"
+                      href={admin.backups.downloadUrl(backup.id)}
+                      download
+                      data-testid={`backup-download-${backup.id}`}
+                    >
+                      Download
+                    </a>
+                  )}
+                  {backup.status !== "running" && <DeleteBackupDialog backup={backup} />}
+                </td>
+              </tr>
+            ))
+          }
+        </ListTable>
       </SettingsLoad>
     </section>
   );
 }
 
 function DeleteBackupDialog({ backup }: { backup: BackupInfo }) {
-  const [open, setOpen] = useState(false);
   const queryClient = useQueryClient();
   const remove = useMutation({
     mutationFn: () => admin.backups.delete(backup.id),
-    onSuccess: async () => {
-      setOpen(false);
-      await queryClient.invalidateQueries({ queryKey: backupsKey });
-    },
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: backupsKey }),
   });
+  const confirm = useConfirmAction(remove);
+
   const started = new Date(backup.started).toLocaleString();
   return (
     <ConfirmDialog
-      open={open}
-      onOpenChange={(next) => {
-        setOpen(next);
-        if (!next) remove.reset();
-      }}
+      {...confirm.dialog}
       trigger={
         <button
           type="button"
@@ -171,11 +153,8 @@ function DeleteBackupDialog({ backup }: { backup: BackupInfo }) {
       }
       title="Delete this backup?"
       description={`The archive of ${started} is deleted from the storage. It cannot be undone.`}
-      error={remove.error}
-      pending={remove.isPending}
       confirmLabel="Delete backup"
       pendingLabel="Deleting…"
-      onConfirm={() => remove.mutate()}
       testId="backup-delete-dialog"
       confirmTestId="backup-delete-confirm"
     />

@@ -6,9 +6,10 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useState } from "react";
 import { Link } from "react-router";
 import { admin } from "../api.js";
-import { ConfirmDialog } from "../components/confirm-dialog.js";
+import { ConfirmDialog, useConfirmAction } from "../components/confirm-dialog.js";
 import { ErrorBanner } from "../components/error-banner.js";
 import { TextField } from "../components/form-field.js";
+import { ListTable } from "../components/list-table.js";
 import { SecretDialog } from "../components/secret-dialog.js";
 import { CheckboxField, SavedNotice, SettingsLoad } from "../components/settings-form.js";
 import { WebhookForm, type WebhookFormValues } from "../components/webhook-form.js";
@@ -38,56 +39,41 @@ export function WebhooksPage() {
       <section className="card settings-section" aria-label="Webhook endpoints">
         <h2>Endpoints</h2>
         <SettingsLoad query={hooks}>
-          {hooks.data && hooks.data.length === 0 && (
-            <p className="empty" data-testid="webhooks-empty">
-              No webhooks yet.
-            </p>
-          )}
-          {hooks.data && hooks.data.length > 0 && (
-            <div className="table-wrap">
-              <table aria-label="Webhooks">
-                <thead>
-                  <tr>
-                    <th scope="col">URL</th>
-                    <th scope="col">Events</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Last success</th>
-                    <th scope="col">
-                      <span className="visually-hidden">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {hooks.data.map((hook) => (
-                    <tr key={hook.id} data-testid={`webhook-row-${hook.id}`}>
-                      <th scope="row">
-                        <Link to={`/webhooks/${hook.id}`} data-testid="webhook-link">
-                          {hook.url}
-                        </Link>
-                        {hook.description && <p className="hint">{hook.description}</p>}
-                      </th>
-                      <td>
-                        {hook.events.map((event) => (
-                          <code key={event} className="scope">
-                            {event}
-                          </code>
-                        ))}
-                      </td>
-                      <td data-testid="webhook-status">{webhookState(hook)}</td>
-                      <td>
-                        {hook.lastSuccessAt
-                          ? new Date(hook.lastSuccessAt).toLocaleString()
-                          : "Never"}
-                      </td>
-                      <td>
-                        <DeleteWebhookDialog hook={hook} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+          <ListTable
+            items={hooks.data}
+            label="Webhooks"
+            columns={["URL", "Events", "Status", "Last success"]}
+            actions
+            empty="No webhooks yet."
+            emptyTestId="webhooks-empty"
+          >
+            {(items) =>
+              items.map((hook) => (
+                <tr key={hook.id} data-testid={`webhook-row-${hook.id}`}>
+                  <th scope="row">
+                    <Link to={`/webhooks/${hook.id}`} data-testid="webhook-link">
+                      {hook.url}
+                    </Link>
+                    {hook.description && <p className="hint">{hook.description}</p>}
+                  </th>
+                  <td>
+                    {hook.events.map((event) => (
+                      <code key={event} className="scope">
+                        {event}
+                      </code>
+                    ))}
+                  </td>
+                  <td data-testid="webhook-status">{webhookState(hook)}</td>
+                  <td>
+                    {hook.lastSuccessAt ? new Date(hook.lastSuccessAt).toLocaleString() : "Never"}
+                  </td>
+                  <td>
+                    <DeleteWebhookDialog hook={hook} />
+                  </td>
+                </tr>
+              ))
+            }
+          </ListTable>
         </SettingsLoad>
       </section>
     </>
@@ -215,21 +201,15 @@ function CreateWebhookForm() {
 
 function DeleteWebhookDialog({ hook }: { hook: WebhookInfo }) {
   const queryClient = useQueryClient();
-  const [open, setOpen] = useState(false);
   const remove = useMutation({
     mutationFn: () => admin.webhooks.delete(hook.id),
-    onSuccess: async () => {
-      setOpen(false);
-      await queryClient.invalidateQueries({ queryKey: webhooksKey });
-    },
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: webhooksKey }),
   });
+  const confirm = useConfirmAction(remove);
+
   return (
     <ConfirmDialog
-      open={open}
-      onOpenChange={(next) => {
-        setOpen(next);
-        if (!next) remove.reset();
-      }}
+      {...confirm.dialog}
       trigger={
         <button type="button" className="button danger" data-testid="webhook-delete">
           Delete
@@ -237,11 +217,8 @@ function DeleteWebhookDialog({ hook }: { hook: WebhookInfo }) {
       }
       title="Delete this webhook?"
       description={`${hook.url} stops receiving events, and its delivery log is deleted with it.`}
-      error={remove.error}
-      pending={remove.isPending}
       confirmLabel="Delete"
       pendingLabel="Deleting…"
-      onConfirm={() => remove.mutate()}
       testId="webhook-delete-dialog"
       confirmTestId="webhook-delete-confirm"
     />
