@@ -1,4 +1,6 @@
+import type { AddressInfo } from "node:net";
 import { type ErrorEnvelope, errorEnvelopeSchema } from "@cairn/schema";
+import { serve } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readJson } from "./http/body.js";
 import { createTestApp, type TestApp } from "./testing/test-app.js";
@@ -171,6 +173,45 @@ describe("headers", () => {
     expect(response.headers.get("x-frame-options")).toBe("SAMEORIGIN");
     expect(response.headers.get("referrer-policy")).toBe("no-referrer");
     expect(response.headers.get("strict-transport-security")).toMatch(/max-age=/);
+  });
+
+  it("sets them on answers written by Node too (straight onto the outgoing answer)", async () => {
+    const server = serve({ fetch: t.app.fetch, port: 0, hostname: "127.0.0.1" });
+    await new Promise<void>((resolve) => server.once("listening", () => resolve()));
+    const { port } = server.address() as AddressInfo;
+    const url = (path: string) => `http://127.0.0.1:${port}${path}`;
+    try {
+      for (const [path, status] of [
+        ["/api/health", 200],
+        ["/api/nope", 404],
+      ] as const) {
+        const response = await fetch(url(path), { headers: { "X-Request-Id": "node-path-1" } });
+        expect(response.status).toBe(status);
+        expect(response.headers.get("x-request-id")).toBe("node-path-1");
+        expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+        expect(response.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+        expect(response.headers.get("cross-origin-resource-policy")).toBe("cross-origin");
+        expect(response.headers.get("content-type")).toMatch(/json/);
+        await response.arrayBuffer();
+      }
+      // The API's own: CORS for the caller's origin, Vary once.
+      const api = await fetch(url("/api/collections"), {
+        headers: { Origin: "https://app.example.com" },
+      });
+      expect(api.headers.get("vary")).toBe("Origin");
+      expect(api.headers.get("access-control-allow-origin")).toBe("*");
+      const body = (await api.json()) as ErrorEnvelope;
+      expect(body.error.requestId).toBe(api.headers.get("x-request-id"));
+      const preflight = await fetch(url("/api/health"), {
+        method: "OPTIONS",
+        headers: { Origin: "https://app.example.com", "Access-Control-Request-Method": "POST" },
+      });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get("access-control-allow-methods")).toMatch(/POST/);
+      expect(preflight.headers.get("x-content-type-options")).toBe("nosniff");
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it("answers CORS preflights for allowed origins only", async () => {
