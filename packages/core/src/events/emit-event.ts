@@ -2,7 +2,7 @@
 // change does; the NOTIFY inside the same transaction wakes every replica when it commits.
 import { schema } from "@cairn/db";
 import type { Collection } from "@cairn/schema";
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Ctx } from "../context.js";
 import type { ApiRecord } from "../records/record-codec.js";
 import type { AuthEventData, EventType, RecordEventData } from "./event-types.js";
@@ -24,6 +24,23 @@ export async function emitEvent(
     sql`WITH inserted AS (INSERT INTO ${schema.events} ("type", "collection_id", "collection_name", "record_id", "data") VALUES (${event.type}, ${event.collection?.id ?? null}, ${event.collection?.name ?? null}, ${event.recordId ?? null}, ${JSON.stringify(event.data)}::jsonb) RETURNING 1) SELECT pg_notify(${eventsChannel}, '') FROM inserted`,
   );
 }
+
+/**
+ * The outbox insert of a write that is one statement (a `WITH` part): one event per row of
+ * `from`, its record id and data read from that row. The statement must also select
+ * `notifyEventsSql`, so the commit wakes the replicas as emitEvent's does.
+ */
+export function eventInsertSql(event: {
+  type: EventType;
+  collection: Pick<Collection, "id" | "name">;
+  recordId: SQL;
+  data: SQL;
+  from: SQL;
+}): SQL {
+  return sql`INSERT INTO ${schema.events} ("type", "collection_id", "collection_name", "record_id", "data") SELECT ${event.type}::text, ${event.collection.id}::text, ${event.collection.name}::text, ${event.recordId}, ${event.data} FROM ${event.from}`;
+}
+
+export const notifyEventsSql = sql`pg_notify(${eventsChannel}, '')`;
 
 /** A record as events carry it: every field but the password hash. */
 export function eventRecord(record: ApiRecord): ApiRecord {

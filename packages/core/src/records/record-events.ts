@@ -1,9 +1,11 @@
 // The outbox side of a record write: one record event, plus the user event when the record is
 // an auth collection's user, in the write's own transaction.
 import type { Collection } from "@cairn/schema";
+import { type SQL, sql } from "drizzle-orm";
 import type { Ctx } from "../context.js";
-import { emitEvent, eventRecord } from "../events/emit-event.js";
+import { emitEvent, eventInsertSql, eventRecord } from "../events/emit-event.js";
 import type { ApiRecord } from "./record-codec.js";
+import { recordJsonSql } from "./record-sql.js";
 
 export async function emitRecordEvent(
   tx: Ctx,
@@ -35,4 +37,23 @@ export async function emitRecordEvent(
       },
     });
   }
+}
+
+/**
+ * emitRecordEvent's record event for a write that is one statement (a `WITH` part; base
+ * collections, which have no user events): built by Postgres from the row written, `rec`, and
+ * for an update the row before, `cur`.
+ */
+export function recordEventSql(collection: Collection, action: "created" | "updated"): SQL {
+  const record = recordJsonSql(collection, "rec");
+  return eventInsertSql({
+    type: `record.${action}`,
+    collection,
+    recordId: sql`"rec"."id"`,
+    data:
+      action === "created"
+        ? sql`jsonb_build_object('record', ${record})`
+        : sql`jsonb_build_object('record', ${record}, 'before', ${recordJsonSql(collection, "cur")})`,
+    from: action === "created" ? sql`"rec"` : sql`"rec", "cur"`,
+  });
 }

@@ -7,7 +7,7 @@ import { type Ctx, isPrivileged } from "../context.js";
 import {
   type CompileScope,
   compileFilter,
-  compileRule,
+  compileRulePlan,
   compileSort,
   parseRule,
   type RequestInfo,
@@ -17,7 +17,8 @@ import { recordAlias } from "./record-sql.js";
 export type Access =
   | { kind: "allow" }
   | { kind: "deny"; message: string }
-  | { kind: "where"; condition: SQL };
+  /** readsOnlyRecord: the condition reads only the record's row and the request (compileRulePlan). */
+  | { kind: "where"; condition: SQL; readsOnlyRecord: boolean };
 
 const ruleOps: Record<RuleName, "read" | "write"> = {
   listRule: "read",
@@ -85,11 +86,11 @@ export function ruleAccess(
     return { kind: "deny", message: `Only superusers can ${verb} "${collection.name}" records.` };
   if (text.trim() === "") return { kind: "allow" };
   // Rules may read hidden fields: they are the admin's, not the client's.
-  const condition = compileRule(parseRule(text), {
+  const { condition, readsOnlyRecord } = compileRulePlan(parseRule(text), {
     ...scope(ctx, collection, lookup, body),
     allowHiddenFields: true,
   });
-  return { kind: "where", condition };
+  return { kind: "where", condition, readsOnlyRecord };
 }
 
 /** A client's `filter`: the rule language without @request, @collection or hidden fields. */

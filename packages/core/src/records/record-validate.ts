@@ -251,6 +251,10 @@ export function validateRecordInput(
     if (normalised !== undefined) values.set(field, normalised);
   }
 
+  for (const field of increments.keys()) {
+    if (values.has(field))
+      problem(field.name, "invalid", "Set the number or change it by an amount, not both.");
+  }
   if (options.mode === "create") {
     for (const field of collection.fields) {
       if (!field.required || (field.system && !writableSystemFields.has(field.name))) continue;

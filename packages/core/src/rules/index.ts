@@ -30,4 +30,4 @@ export {
 } from "./rule-eval.js";
 export { type ParseOptions, parseRule, RuleSyntaxError, ruleLimits } from "./rule-parser.js";
 export { compileSort, maxSortKeys } from "./rule-sort.js";
-export { type CompileScope, compileFilter, compileRule } from "./rule-sql.js";
+export { type CompileScope, compileFilter, compileRule, compileRulePlan } from "./rule-sql.js";

@@ -106,6 +106,14 @@ export interface RulePlan {
   aliases: { name: string; collection: Collection }[];
 }
 
+/** Whether a plan reads only its record's own fields (and the request): no path leaves the row. */
+export function readsOnlyRecord(plan: RulePlan): boolean {
+  const local = (operand: PlanOperand) => operand.kind !== "path" || operand.steps.length === 0;
+  const walk = (expr: PlanExpr): boolean =>
+    expr.kind === "compare" ? local(expr.left) && local(expr.right) : expr.items.every(walk);
+  return plan.aliases.length === 0 && walk(plan.root);
+}
+
 // Fields ---------------------------------------------------------------------------------------
 
 export function fieldValueType(field: Field): ValueType {

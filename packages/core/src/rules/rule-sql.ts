@@ -21,6 +21,7 @@ import {
   type PlanExpr,
   planRule,
   type RulePlan,
+  readsOnlyRecord,
   resolveRule,
   type SchemaLookup,
 } from "./rule-check.js";
@@ -52,6 +53,18 @@ export interface CompileScope {
 
 /** A rule as a SQL condition on `scope.alias`; throws a 400 CairnError when it does not check. */
 export function compileRule(ast: RuleAst, scope: CompileScope): SQL {
+  return compileRulePlan(ast, scope).condition;
+}
+
+/**
+ * A rule as a condition, and whether it reads only the record's own row and the request (no
+ * relation, back-relation or @collection): such a condition holds alike on any copy of the row,
+ * a write's `RETURNING` included.
+ */
+export function compileRulePlan(
+  ast: RuleAst,
+  scope: CompileScope,
+): { condition: SQL; readsOnlyRecord: boolean } {
   const plan = planRule(ast, {
     collection: scope.collection,
     lookup: scope.lookup,
@@ -60,7 +73,10 @@ export function compileRule(ast: RuleAst, scope: CompileScope): SQL {
     allowHiddenFields: scope.allowHiddenFields,
   });
   const compiler = new SqlCompiler(scope);
-  return toSql(compiler.plan(plan, scope.alias ?? "r", []));
+  return {
+    condition: toSql(compiler.plan(plan, scope.alias ?? "r", [])),
+    readsOnlyRecord: readsOnlyRecord(plan),
+  };
 }
 
 /**
