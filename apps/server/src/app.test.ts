@@ -151,6 +151,47 @@ describe("bad requests get a 4xx in the envelope", () => {
     expect(response.status).toBe(413);
     expect((await envelope(response)).code).toBe("PAYLOAD_TOO_LARGE");
   });
+
+  it("the same over real HTTP, where bodies are read straight from Node's request", async () => {
+    const server = serve({ fetch: t.app.fetch, port: 0, hostname: "127.0.0.1" });
+    await new Promise<void>((resolve) => server.once("listening", () => resolve()));
+    const { port } = server.address() as AddressInfo;
+    const post = (body: string | ReadableStream<Uint8Array>, init: RequestInit = {}) =>
+      fetch(`http://127.0.0.1:${port}/api/test/echo`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body,
+        ...init,
+      });
+    const streamed = (parts: string[]) =>
+      new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (const part of parts) controller.enqueue(new TextEncoder().encode(part));
+          controller.close();
+        },
+      });
+    try {
+      const ok = await post(JSON.stringify({ title: "ünïcödé", n: 1 }));
+      expect(ok.status).toBe(200);
+      expect(await ok.json()).toEqual({ received: { title: "ünïcödé", n: 1 } });
+      const chunked = await post(streamed(['{"a":', '"b"}']), { duplex: "half" } as RequestInit);
+      expect(chunked.status).toBe(200);
+      expect(await chunked.json()).toEqual({ received: { a: "b" } });
+      const large = await post(JSON.stringify({ blob: "x".repeat(2000) }));
+      expect(large.status).toBe(413);
+      expect((await envelope(large)).code).toBe("PAYLOAD_TOO_LARGE");
+      const largeChunked = await post(streamed(["x".repeat(600), "x".repeat(600)]), {
+        duplex: "half",
+      } as RequestInit);
+      expect(largeChunked.status).toBe(413);
+      expect((await envelope(largeChunked)).code).toBe("PAYLOAD_TOO_LARGE");
+      const malformed = await post('{"title": ');
+      expect(malformed.status).toBe(400);
+      expect((await envelope(malformed)).code).toBe("INVALID_JSON");
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 });
 
 describe("unexpected errors", () => {

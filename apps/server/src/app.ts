@@ -8,11 +8,11 @@ import {
   securityDefaults,
 } from "@cairn/core";
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { apiRateLimit } from "./http/api-rate-limit.js";
 import { actorMiddleware } from "./http/auth.js";
+import { limitBody } from "./http/body.js";
 import { apiCors } from "./http/cors.js";
 import type { CtxDeps } from "./http/ctx.js";
 import type { AppDeps, AppEnv } from "./http/env.js";
@@ -107,12 +107,12 @@ export function createApp(deps: AppDeps & MetricsDeps) {
 
   app.use(
     "/_/auth/*",
-    bodyLimit({
+    limitBody({
       maxSize: 16 * 1024,
       onError: (c) => errorResponse(c, errors.payloadTooLarge(16 * 1024)),
     }),
   );
-  const apiBodyLimit = bodyLimit({
+  const apiBodyLimit = limitBody({
     maxSize: config.bodyLimit,
     onError: (c) => errorResponse(c, errors.payloadTooLarge(config.bodyLimit)),
   });

@@ -1,5 +1,6 @@
 import { errors } from "@cairn/core";
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
 
 const jsonType = /^application\/(?:[\w.+-]+\+)?json(?:\s*;|\s*$)/i;
 
@@ -32,4 +33,24 @@ export async function readOptionalJsonObject(c: Context): Promise<Record<string,
   // hono caches the body, so readJsonObject reads the same text again.
   if ((await c.req.text()).trim() === "") return {};
   return readJsonObject(c);
+}
+
+/**
+ * hono's bodyLimit, answering from Content-Length first. Its own first step asks for the body
+ * stream, which makes the Node adapter build a whole WHATWG Request (a web stream, an
+ * AbortSignal) that a JSON body read straight from Node's request never needs: about a tenth of
+ * a create's CPU. Node's parser never delivers more than Content-Length says; a chunked body
+ * still goes through bodyLimit, which counts as it reads.
+ */
+export function limitBody(options: {
+  maxSize: number;
+  onError: (c: Context) => Response | Promise<Response>;
+}): MiddlewareHandler {
+  const counting = bodyLimit(options);
+  return (c, next) => {
+    const length = c.req.header("content-length");
+    if (length === undefined || c.req.header("transfer-encoding") !== undefined)
+      return counting(c, next);
+    return Number(length) > options.maxSize ? Promise.resolve(options.onError(c)) : next();
+  };
 }
