@@ -1,12 +1,10 @@
 // Named prepared statements for drizzle's queries on Postgres: one round trip and no parse or plan
 // per execution, where drizzle's unnamed statements cost two round trips and both.
 import type { Sql } from "postgres";
+import { wrapPostgres } from "./wrap-postgres.js";
 
 /** Collection tables live in `public`; Cairn's own tables in `cairn`. */
 const collectionTable = '"public".';
-
-type Unsafe = Sql["unsafe"];
-type Callback = (client: Sql) => unknown;
 
 /**
  * Wraps a postgres.js client so drizzle's queries with parameters run as named prepared
@@ -36,33 +34,13 @@ export function preparingClient(client: Sql, maxStatements = 200, maxParams = 32
     admitted.add(query);
     return true;
   };
-  const wrap = (target: Sql, inTransaction: boolean): Sql => {
-    const unsafe: Unsafe = (query, params, options) =>
-      target.unsafe(query, params, {
-        ...options,
-        prepare: admit(query, params as unknown[] | undefined, inTransaction),
-      });
-    // begin([options], fn) and savepoint([name], fn): the callback gets the transaction's client.
-    const scoped =
-      (method: "begin" | "savepoint") =>
-      (...args: unknown[]) => {
-        const fn = args.pop() as Callback;
-        // `savepoint` exists on a transaction's client only, and is not in Sql's type.
-        const call = (target as unknown as Record<typeof method, (...a: unknown[]) => unknown>)[
-          method
-        ];
-        return call(...args, (tx: Sql) => fn(wrap(tx, true)));
-      };
-    const begin = scoped("begin");
-    const savepoint = scoped("savepoint");
-    return new Proxy(target, {
-      get(object, key, receiver) {
-        if (key === "unsafe") return unsafe;
-        if (key === "begin") return begin;
-        if (key === "savepoint") return savepoint;
-        return Reflect.get(object, key, receiver);
-      },
-    });
-  };
-  return wrap(client, false);
+  return wrapPostgres(
+    client,
+    (target, inTransaction): Sql["unsafe"] =>
+      (query, params, options) =>
+        target.unsafe(query, params, {
+          ...options,
+          prepare: admit(query, params as unknown[] | undefined, inTransaction),
+        }),
+  );
 }

@@ -3,6 +3,7 @@
 // watches: a query is never delayed, changed, started early or retried on its account.
 import type { PGlite, QueryOptions, Transaction } from "@electric-sql/pglite";
 import type { Sql } from "postgres";
+import { wrapPostgres } from "./wrap-postgres.js";
 
 export interface QueryGauge {
   /** Statements handed to the client and not settled yet. */
@@ -35,31 +36,12 @@ export function createQueryGauge(): QueryGauge {
  * (their callback gets a client of their own, wrapped the same way).
  */
 export function countingPostgres(client: Sql, gauge: QueryGauge): Sql {
-  const wrap = (target: Sql): Sql => {
-    const unsafe: Sql["unsafe"] = (query, params, options) =>
-      gauge.track(target.unsafe(query, params, options));
-    // begin([options], fn) and savepoint([name], fn), as in prepared-statements.ts.
-    const scoped =
-      (method: "begin" | "savepoint") =>
-      (...args: unknown[]) => {
-        const fn = args.pop() as (tx: Sql) => unknown;
-        const call = (target as unknown as Record<typeof method, (...a: unknown[]) => unknown>)[
-          method
-        ];
-        return call(...args, (tx: Sql) => fn(wrap(tx)));
-      };
-    const begin = scoped("begin");
-    const savepoint = scoped("savepoint");
-    return new Proxy(target, {
-      get(object, key, receiver) {
-        if (key === "unsafe") return unsafe;
-        if (key === "begin") return begin;
-        if (key === "savepoint") return savepoint;
-        return Reflect.get(object, key, receiver);
-      },
-    });
-  };
-  return wrap(client);
+  return wrapPostgres(
+    client,
+    (target): Sql["unsafe"] =>
+      (query, params, options) =>
+        gauge.track(target.unsafe(query, params, options)),
+  );
 }
 
 /** A PGlite client whose statements are counted, a transaction's too. */
