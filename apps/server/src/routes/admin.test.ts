@@ -207,7 +207,7 @@ describe("API keys", () => {
     expect(
       (await call("POST", "/api/api-keys", { name: "y", scopes: ["full"] }, bearer(key))).status,
     ).toBe(403);
-    expect((await call("GET", "/api/api-keys")).status).toBe(403);
+    expect((await call("GET", "/api/api-keys")).status).toBe(401);
   });
 });
 
@@ -265,7 +265,48 @@ describe("settings, mailbox, audit log", () => {
   it("lists the audit log for superusers only", async () => {
     const log = await call("GET", "/api/audit-log?action=superuser.sign_in", undefined, admin);
     expect(log.body.items.length).toBeGreaterThan(0);
-    expect((await call("GET", "/api/audit-log")).status).toBe(403);
+    expect((await call("GET", "/api/audit-log")).status).toBe(401);
+  });
+});
+
+describe("the admin endpoints", () => {
+  it("answer 401 without credentials and 403 to a key where keys are not accepted", async () => {
+    const key = (await call("POST", "/api/api-keys", { name: "sweep", scopes: ["full"] }, admin))
+      .body.key;
+    const everyAdmin = [
+      "/api/collections",
+      "/api/settings",
+      "/api/settings/oauth2",
+      "/api/settings/security",
+      "/api/settings/storage",
+      "/api/settings/metrics",
+      "/api/superusers",
+      "/api/api-keys",
+      "/api/audit-log",
+      "/api/mailbox",
+      "/api/webhooks",
+      "/api/logs",
+      "/api/backups",
+    ];
+    // Full-scope keys are refused by these; they manage the rest.
+    const superusersOnly = new Set([
+      "/api/settings/metrics",
+      "/api/superusers",
+      "/api/api-keys",
+      "/api/logs",
+      "/api/backups",
+    ]);
+    for (const path of everyAdmin) {
+      const anonymous = await call("GET", path);
+      expect([path, anonymous.status, anonymous.body.error.code]).toEqual([
+        path,
+        401,
+        "UNAUTHORIZED",
+      ]);
+      const withKey = await call("GET", path, undefined, bearer(key));
+      expect([path, withKey.status]).toEqual([path, superusersOnly.has(path) ? 403 : 200]);
+      expect((await call("GET", path, undefined, admin)).status).toBe(200);
+    }
   });
 });
 

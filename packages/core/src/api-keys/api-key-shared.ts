@@ -1,8 +1,8 @@
 // API keys for servers: created by a superuser with a name, scopes and an optional expiry;
 // the key is shown once and only its SHA-256 kept; revocable; last use recorded.
 import type { schema } from "@cairn/db";
+import { requireAdmin } from "../admin-access.js";
 import type { Ctx } from "../context.js";
-import { errors } from "../errors.js";
 
 export interface ApiKeyInfo {
   id: string;
@@ -16,8 +16,7 @@ export interface ApiKeyInfo {
 }
 
 export function requireSuperuser(ctx: Ctx): string {
-  if (ctx.actor.kind !== "superuser") throw errors.forbidden("Only superusers manage API keys.");
-  return ctx.actor.email;
+  return requireAdmin(ctx, { task: "manage API keys", apiKeys: false }).email;
 }
 
 export function info(row: typeof schema.apiKeys.$inferSelect): ApiKeyInfo {

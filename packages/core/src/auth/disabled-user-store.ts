@@ -2,6 +2,7 @@
 // session (createSession, completeSignIn, actorOfSession) asks `assertNotDisabled` or joins here.
 import { schema } from "@cairn/db";
 import { and, eq, type SQL, sql } from "drizzle-orm";
+import { requireAdmin } from "../admin-access.js";
 import type { Ctx } from "../context.js";
 import { errors } from "../errors.js";
 import { revokeSessionsOf } from "./revoke-sessions.js";
@@ -69,10 +70,6 @@ export function disabledByOf(ctx: Ctx): string {
 }
 
 /** Superusers and full-scope API keys (a server banning a user), as for resetMfa. */
-export function assertUserAdmin(ctx: Ctx, what: string): void {
-  const actor = ctx.actor;
-  if (actor.kind === "anonymous") throw errors.unauthorized();
-  const allowed =
-    actor.kind === "superuser" || (actor.kind === "apiKey" && actor.scopes.includes("full"));
-  if (!allowed) throw errors.forbidden(`Only superusers and full-scope API keys ${what}.`);
+export function assertUserAdmin(ctx: Ctx, task: string): void {
+  requireAdmin(ctx, { task, apiKeys: true });
 }

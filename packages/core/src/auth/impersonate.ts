@@ -1,3 +1,4 @@
+import { requireAdmin } from "../admin-access.js";
 import type { Ctx } from "../context.js";
 import { errors } from "../errors.js";
 import type { ApiRecord } from "../records/record-codec.js";
@@ -18,8 +19,7 @@ export async function impersonate({
   ctx: Ctx;
   input: { collection: string; userId: string };
 }): Promise<{ token: string; expiresAt: string; record: ApiRecord }> {
-  if (ctx.actor.kind !== "superuser")
-    throw errors.forbidden("Only superusers can impersonate users.");
+  const admin = requireAdmin(ctx, { task: "impersonate users", apiKeys: false });
   const { collection } = await resolveAuthCollection(ctx, input.collection);
   const user = await findUserById(ctx, collection, input.userId);
   if (!user) throw errors.notFound(`No "${collection.name}" user "${input.userId}".`);
@@ -28,7 +28,7 @@ export async function impersonate({
     input: {
       subject: { kind: "user", collectionId: collection.id, id: user.id },
       lifetimeMs: impersonationLifetimeMs,
-      impersonator: ctx.actor.email,
+      impersonator: admin.email,
       userAgent: ctx.request.headers.user_agent,
       ip: ctx.request.ip,
     },

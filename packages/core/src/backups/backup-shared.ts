@@ -1,8 +1,8 @@
 // Shared by the verbs over stored backups (cairn.backups + archives under `backups/` in file
 // storage): the API shape, the storage key, and the runs in flight in this process.
 import type { schema } from "@cairn/db";
+import { requireAdmin } from "../admin-access.js";
 import type { Ctx } from "../context.js";
-import { errors } from "../errors.js";
 
 export type BackupRow = typeof schema.backups.$inferSelect;
 
@@ -58,8 +58,7 @@ export const staleRunMs = 6 * 60 * 60 * 1000;
 
 /** Backups hold every secret of the instance: superusers only, not even full API keys. */
 export function requireBackupAdmin(ctx: Ctx): void {
-  if (ctx.actor.kind === "anonymous") throw errors.unauthorized();
-  if (ctx.actor.kind !== "superuser") throw errors.forbidden("Only superusers manage backups.");
+  requireAdmin(ctx, { task: "manage backups", apiKeys: false });
 }
 
 /** Runs in flight in this process, so a shutdown can stop them and mark them failed. */

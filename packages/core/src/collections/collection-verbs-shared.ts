@@ -1,16 +1,11 @@
 import { sql } from "drizzle-orm";
+import { requireAdmin } from "../admin-access.js";
 import type { Ctx } from "../context.js";
-import { errors } from "../errors.js";
 import { type CollectionLookup, readSchema } from "./collection-registry.js";
 
 export function requireSuperuser(ctx: Ctx): void {
-  if (ctx.actor.kind === "anonymous")
-    throw errors.unauthorized("Sign in as a superuser to manage collections.");
   // API keys with the "full" scope manage the schema too.
-  if (ctx.actor.kind === "apiKey" && ctx.actor.scopes.includes("full")) return;
-  if (ctx.actor.kind !== "superuser") {
-    throw errors.forbidden("Only superusers can manage collections.");
-  }
+  requireAdmin(ctx, { task: "manage collections", apiKeys: true });
 }
 
 /**

@@ -2,8 +2,8 @@
 // (parsed from query-string values) turned into parameterised SQL conditions.
 import { schema } from "@cairn/db";
 import { and, eq, gte, lt, lte, or, type SQL, sql } from "drizzle-orm";
+import { requireAdmin } from "../admin-access.js";
 import type { Ctx } from "../context.js";
-import { errors } from "../errors.js";
 
 /** What the transport hands the writer for one finished request. */
 export interface RequestLogEntry {
@@ -62,9 +62,7 @@ export const maxPathLength = 2000;
 export const maxUserAgentLength = 256;
 
 export function requireLogsAdmin(ctx: Ctx): void {
-  if (ctx.actor.kind === "superuser") return;
-  if (ctx.actor.kind === "anonymous") throw errors.unauthorized();
-  throw errors.forbidden("Only superusers read the request log.");
+  requireAdmin(ctx, { task: "read the request log", apiKeys: false });
 }
 
 /** The filters the list and the stats share; every value as it came in the query string. */

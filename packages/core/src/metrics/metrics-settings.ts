@@ -4,9 +4,9 @@
 import { sha256 } from "@oslojs/crypto/sha2";
 import { constantTimeEqual } from "@oslojs/crypto/subtle";
 import { encodeHexLowerCase } from "@oslojs/encoding";
+import { requireAdmin } from "../admin-access.js";
 import { generateSessionToken } from "../auth/session-token.js";
 import type { Ctx } from "../context.js";
-import { errors } from "../errors.js";
 import type { SettingValue } from "../settings/settings-store.js";
 
 export type MetricsSettings = SettingValue<"metrics">;
@@ -51,8 +51,5 @@ export function metricsSettingsView(settings: MetricsSettings): MetricsSettingsV
 
 /** The scrape token grants a view of the whole server: superusers only (not API keys). */
 export function requireMetricsAdmin(ctx: Ctx): void {
-  if (ctx.actor.kind === "anonymous") {
-    throw errors.unauthorized("Sign in as a superuser to manage metrics.");
-  }
-  if (ctx.actor.kind !== "superuser") throw errors.forbidden("Only superusers manage metrics.");
+  requireAdmin(ctx, { task: "manage metrics", apiKeys: false });
 }

@@ -1,5 +1,6 @@
 import { schema } from "@cairn/db";
 import { eq, sql } from "drizzle-orm";
+import { requireAdmin } from "../admin-access.js";
 import { type Ctx, withTransaction } from "../context.js";
 import { errors } from "../errors.js";
 
@@ -11,8 +12,7 @@ export async function deleteSuperuser({
   ctx: Ctx;
   input: { id: string };
 }): Promise<void> {
-  if (ctx.actor.kind !== "superuser")
-    throw errors.forbidden("Only superusers can remove superusers.");
+  requireAdmin(ctx, { task: "remove superusers", apiKeys: false });
   await withTransaction(ctx, async (tx) => {
     await tx.db.execute(sql`select pg_advisory_xact_lock(hashtext('cairn.superuser-setup'))`);
     const all = await tx.db.select({ id: schema.superusers.id }).from(schema.superusers);

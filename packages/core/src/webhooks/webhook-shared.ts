@@ -4,6 +4,7 @@
 // to show them (create, rotate, reveal), nor in a log.
 import { type Db, queryRows, type schema } from "@cairn/db";
 import { sql } from "drizzle-orm";
+import { requireAdmin } from "../admin-access.js";
 import type { Ctx } from "../context.js";
 import { errors } from "../errors.js";
 import { eventsChannel } from "../events/emit-event.js";
@@ -69,11 +70,8 @@ export interface AttemptInfo {
 
 /** Superusers and API keys with the "full" scope. */
 export function requireWebhookAdmin(ctx: Ctx): string {
-  const actor = ctx.actor;
-  if (actor.kind === "superuser") return `superuser:${actor.email}`;
-  if (actor.kind === "apiKey" && actor.scopes.includes("full")) return `api_key:${actor.id}`;
-  if (actor.kind === "anonymous") throw errors.unauthorized();
-  throw errors.forbidden("Only superusers and API keys with the full scope manage webhooks.");
+  const actor = requireAdmin(ctx, { task: "manage webhooks", apiKeys: true });
+  return actor.kind === "superuser" ? `superuser:${actor.email}` : `api_key:${actor.id}`;
 }
 
 const iso = (date: Date | null): string | null => date?.toISOString() ?? null;

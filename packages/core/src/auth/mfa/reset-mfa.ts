@@ -1,6 +1,8 @@
 // A superuser's (or a full-scope API key's) way out for a user who lost their authenticator
 // and recovery codes: removes the factor and codes. Where MFA is required, the user enrols
 // again at their next sign-in.
+
+import { requireAdmin } from "../../admin-access.js";
 import { type Ctx, withTransaction } from "../../context.js";
 import { errors } from "../../errors.js";
 import { audit } from "../audit.js";
@@ -15,11 +17,7 @@ export async function resetMfa({
   ctx: Ctx;
   input: { collection: string; userId: string };
 }): Promise<{ hadFactor: boolean }> {
-  const actor = ctx.actor;
-  if (actor.kind === "anonymous") throw errors.unauthorized();
-  const allowed =
-    actor.kind === "superuser" || (actor.kind === "apiKey" && actor.scopes.includes("full"));
-  if (!allowed) throw errors.forbidden("Only superusers and full-scope API keys reset MFA.");
+  requireAdmin(ctx, { task: "reset MFA", apiKeys: true });
   const { collection } = await resolveAuthCollection(ctx, input.collection);
   return withTransaction(ctx, async (tx) => {
     const user = await findUserById(tx, collection, input.userId);

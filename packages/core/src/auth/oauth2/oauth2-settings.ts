@@ -1,7 +1,8 @@
 // The OAuth2 provider settings as the admin API shows and takes them: secrets masked on the
 // way out (as every settings answer masks them), and a provider only enabled once complete.
+
+import { requireAdmin } from "../../admin-access.js";
 import type { Ctx } from "../../context.js";
-import { errors } from "../../errors.js";
 import { maskedSecret } from "../../settings/settings-shared.js";
 import { pkcs8FromPem } from "./apple-provider.js";
 import {
@@ -39,12 +40,7 @@ export function maskOAuth2Settings(settings: OAuth2Settings): MaskedOAuth2Settin
 
 /** Who may read and change the OAuth2 settings: superusers and full-scope API keys. */
 export function requireSettingsAdmin(ctx: Ctx): void {
-  if (ctx.actor.kind === "anonymous") {
-    throw errors.unauthorized("Sign in as a superuser to manage settings.");
-  }
-  if (ctx.actor.kind === "apiKey" && ctx.actor.scopes.includes("full")) return;
-  if (ctx.actor.kind !== "superuser")
-    throw errors.forbidden("Only superusers can manage settings.");
+  requireAdmin(ctx, { task: "manage settings", apiKeys: true });
 }
 
 /** What an enabled provider still lacks, as field → message. Empty: ready to use. */
