@@ -69,7 +69,7 @@ export function recordJsonSql(collection: Collection, alias: string): SQL {
     for (let i = 0; i < pairs.length; i += jsonPairsPerCall) {
       calls.push(`jsonb_build_object(${pairs.slice(i, i + jsonPairsPerCall).join(", ")})`);
     }
-    return calls.length === 0 ? "'{}'::jsonb" : calls.join(" || ");
+    return calls.join(" || ");
   });
 }
 

@@ -52,7 +52,11 @@ export async function updateRecord({
   if (access.kind === "deny") throw errors.forbidden(access.message);
   const refused = `The update rule of "${collection.name}" does not allow this change.`;
 
-  const ahead = validateAhead(ctx, collection, body);
+  // Validated ahead only where the write may be one statement (a batch, an auth collection or a
+  // rule that follows relations never is): else the transaction validates, once.
+  const ahead = writesInOneStatement(ctx, collection, access, { values: new Map() })
+    ? validateAhead(ctx, collection, body)
+    : undefined;
   if (ahead && writesInOneStatement(ctx, collection, access, ahead)) {
     const values = new Map([...ahead.values, ...autodateValues(collection, "update", ctx.now())]);
     const row = await writeInOneStatement(ctx, collection, {
