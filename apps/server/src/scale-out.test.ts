@@ -222,6 +222,58 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("two replicas on one Postgres", 
     }, waitOnB);
   }, 30_000);
 
+  it("sessions cross replicas: a user changed or signed out through A is seen so on B", async () => {
+    const readers = await api(a.url, "POST", "/api/collections", {
+      name: "readers",
+      type: "auth",
+      fields: [{ name: "role", type: "text" }],
+    });
+    expect(readers.status).toBe(201);
+    const shelf = await api(a.url, "POST", "/api/collections", {
+      name: "shelf",
+      fields: [{ name: "title", type: "text" }],
+      viewRule: '@request.auth.role = "reader"',
+    });
+    expect(shelf.status).toBe(201);
+    const book = await api(a.url, "POST", "/api/collections/shelf/records", { title: "Dune" });
+    const reader = await api(a.url, "POST", "/api/collections/readers/records", {
+      email: "reader@example.com",
+      password: "long enough pw",
+      verified: true,
+      role: "reader",
+    });
+    expect(reader.status).toBe(201);
+    const signIn = await api(a.url, "POST", "/api/collections/readers/auth/sign-in", {
+      email: "reader@example.com",
+      password: "long enough pw",
+    });
+    expect(signIn.status).toBe(200);
+    const user = { Authorization: `Bearer ${signIn.body.token}` };
+    const readOnB = async () =>
+      (await api(b.url, "GET", `/api/collections/shelf/records/${book.body.id}`, undefined, user))
+        .status;
+    // Read twice on B: the second answer comes from B's session cache.
+    expect(await readOnB()).toBe(200);
+    expect(await readOnB()).toBe(200);
+    const readerPath = `/api/collections/readers/records/${reader.body.id}`;
+    expect((await api(a.url, "PATCH", readerPath, { role: "visitor" })).status).toBe(200);
+    await vi.waitFor(async () => expect(await readOnB()).toBe(404), {
+      timeout: 2_000,
+      interval: 20,
+    });
+    expect((await api(a.url, "PATCH", readerPath, { role: "reader" })).status).toBe(200);
+    await vi.waitFor(async () => expect(await readOnB()).toBe(200), {
+      timeout: 2_000,
+      interval: 20,
+    });
+    const signOut = await api(a.url, "POST", "/api/collections/readers/auth/sign-out", {}, user);
+    expect(signOut.status).toBe(204);
+    await vi.waitFor(async () => expect(await readOnB()).toBe(401), {
+      timeout: 2_000,
+      interval: 20,
+    });
+  }, 30_000);
+
   it("settings changed through A apply on B: CORS origins, the metrics token", async () => {
     const origin = "https://app.example.com";
     const corsOn = async (base: string, from: string) =>

@@ -10,6 +10,7 @@ import { apiKeyPrefix } from "./api-key-token.js";
 import { audit } from "./audit.js";
 import { authOptionsOf } from "./auth-collection.js";
 import { notDisabledSql } from "./disabled-user-store.js";
+import { sessionCacheOf } from "./session-cache.js";
 import { sessionIdOf, sessionLifetimeMs } from "./session-token.js";
 
 export async function authenticate({
@@ -83,11 +84,34 @@ function preparedSessionQuery(db: Db, lookup: CollectionLookup): SessionQuery {
   return query;
 }
 
-/** The actor of a live session, by the session's id (the hash of its token). */
+/**
+ * The actor of a live session, by the session's id (the hash of its token). Outside transactions
+ * it comes from the process's session cache when a recent read is still true (session-cache.ts).
+ */
 export async function actorOfSession(ctx: Ctx, id: string): Promise<Actor> {
+  const lookup = await ctx.collections.current(ctx.db);
+  if (ctx.inTransaction) return (await readSession(ctx, lookup, id)).actor;
+  const cache = sessionCacheOf(ctx.database);
+  const cached = cache.get(id, lookup, ctx.now().getTime());
+  if (cached) return cached;
+  const read = cache.begin(id);
+  let found: { actor: Actor; until: number } | undefined;
+  try {
+    found = await readSession(ctx, lookup, id);
+    return found.actor;
+  } finally {
+    cache.store(read, found && { ...found, lookup, readAt: ctx.now().getTime() });
+  }
+}
+
+/** The session and its subject from the database; `until`: see CachedSession. */
+async function readSession(
+  ctx: Ctx,
+  lookup: CollectionLookup,
+  id: string,
+): Promise<{ actor: Actor; until: number }> {
   const invalid = () =>
     errors.unauthorized("The session is invalid or has expired; sign in again.");
-  const lookup = await ctx.collections.current(ctx.db);
   // Requests authenticate outside transactions: the statement is built once per schema.
   const [found] = ctx.inTransaction
     ? await sessionQuery(ctx.db, lookup, id)
@@ -107,12 +131,21 @@ export async function actorOfSession(ctx: Ctx, id: string): Promise<Actor> {
   }
   const renew =
     !session.impersonator && session.expiresAt.getTime() - now.getTime() < lifetimeMs / 2;
-  if (renew || now.getTime() - session.lastUsed.getTime() > 60_000) {
+  let expiresAt = session.expiresAt.getTime();
+  let lastUsed = session.lastUsed.getTime();
+  if (renew || now.getTime() - lastUsed > lastUsedStepMs) {
+    if (renew) expiresAt = now.getTime() + lifetimeMs;
+    lastUsed = now.getTime();
     await ctx.db
       .update(schema.sessions)
-      .set({ lastUsed: now, ...(renew ? { expiresAt: new Date(now.getTime() + lifetimeMs) } : {}) })
+      .set({ lastUsed: now, ...(renew ? { expiresAt: new Date(expiresAt) } : {}) })
       .where(eq(schema.sessions.id, id));
   }
+  const until = Math.min(
+    expiresAt,
+    session.impersonator ? expiresAt : expiresAt - lifetimeMs / 2,
+    lastUsed + lastUsedStepMs,
+  );
 
   if (session.subjectKind === "superuser") {
     const [superuser] = await ctx.db
@@ -120,10 +153,16 @@ export async function actorOfSession(ctx: Ctx, id: string): Promise<Actor> {
       .from(schema.superusers)
       .where(eq(schema.superusers.id, session.subjectId));
     if (!superuser) throw invalid();
-    return { kind: "superuser", id: superuser.id, email: superuser.email, sessionId: session.id };
+    const actor: Actor = {
+      kind: "superuser",
+      id: superuser.id,
+      email: superuser.email,
+      sessionId: session.id,
+    };
+    return { actor, until };
   }
   if (collection?.type !== "auth" || !found.subject) throw invalid();
-  return {
+  const actor: Actor = {
     kind: "user",
     id: session.subjectId,
     collectionId: collection.id,
@@ -132,7 +171,11 @@ export async function actorOfSession(ctx: Ctx, id: string): Promise<Actor> {
     sessionId: session.id,
     impersonator: session.impersonator ?? undefined,
   };
+  return { actor, until };
 }
+
+/** How stale a session's last-used time may get before a request writes it. */
+const lastUsedStepMs = 60_000;
 
 /** The actor of a usable API key, by the hash of its secret (or its id). */
 export async function actorOfApiKey(

@@ -7,6 +7,7 @@ import { audit } from "./audit.js";
 import { resolveAuthCollection } from "./auth-collection.js";
 import { consumeAuthToken } from "./auth-token-store.js";
 import { revokeSessionsOf } from "./revoke-sessions.js";
+import { forgetSubjectAfterCommit } from "./session-cache.js";
 
 /** Changes the email to the confirmed address (now verified); every session of the user ends. */
 export async function confirmEmailChange({
@@ -28,6 +29,7 @@ export async function confirmEmailChange({
     await ctx.db.execute(
       sql`UPDATE ${tableSql(collection)} SET "email" = ${row.email}, "verified" = true WHERE "id" = ${row.subjectId}`,
     );
+    forgetSubjectAfterCommit(ctx, row.subjectId);
   } catch (error) {
     if (pgErrorOf(error)?.code === "23505")
       throw errors.conflict("That email address is already in use.");

@@ -5,6 +5,7 @@ import { tableSql } from "../records/record-sql.js";
 import { audit } from "./audit.js";
 import { resolveAuthCollection } from "./auth-collection.js";
 import { consumeAuthToken } from "./auth-token-store.js";
+import { forgetSubjectAfterCommit } from "./session-cache.js";
 
 /** Marks the email verified, if it is still the address the link was sent to. */
 export async function confirmVerification({
@@ -24,6 +25,7 @@ export async function confirmVerification({
   await ctx.db.execute(
     sql`UPDATE ${tableSql(collection)} SET "verified" = true WHERE "id" = ${row.subjectId} AND lower("email") = lower(${row.email})`,
   );
+  if (row.subjectId) forgetSubjectAfterCommit(ctx, row.subjectId);
   await audit(ctx, {
     action: "auth.verified",
     collectionId: collection.id,

@@ -4,7 +4,7 @@ import { type Ctx, isPrivileged } from "../context.js";
 import { errors } from "../errors.js";
 import { audit } from "./audit.js";
 import { resolveAuthCollection } from "./auth-collection.js";
-import { revokeSessionsOf } from "./revoke-sessions.js";
+import { endSessions, revokeSessionsOf } from "./revoke-sessions.js";
 
 /**
  * Ends one session (`sessionId`) or all sessions of a user. Users end their own; superusers
@@ -26,16 +26,14 @@ export async function revokeSession({
     throw errors.forbidden("Only superusers can end other users' sessions.");
   }
   if (input.sessionId) {
-    const removed = await ctx.db
-      .delete(schema.sessions)
-      .where(
-        and(
-          eq(schema.sessions.id, input.sessionId),
-          eq(schema.sessions.collectionId, collection.id),
-          eq(schema.sessions.subjectId, userId),
-        ),
-      )
-      .returning({ id: schema.sessions.id });
+    const removed = await endSessions(
+      ctx,
+      and(
+        eq(schema.sessions.id, input.sessionId),
+        eq(schema.sessions.collectionId, collection.id),
+        eq(schema.sessions.subjectId, userId),
+      )!,
+    );
     if (removed.length === 0) throw errors.notFound("No such session.");
   } else {
     await revokeSessionsOf(ctx, { kind: "user", collectionId: collection.id, id: userId });

@@ -1,6 +1,7 @@
 import { schema } from "@cairn/db";
-import { and, eq, ne } from "drizzle-orm";
+import { and, eq, ne, type SQL } from "drizzle-orm";
 import type { Ctx } from "../context.js";
+import { sessionCacheOf } from "./session-cache.js";
 
 /** Ends every session of a user (or superuser), except `keep` (the one asking, say). */
 export async function revokeSessionsOf(
@@ -14,9 +15,24 @@ export async function revokeSessionsOf(
     ...(subject.kind === "user" ? [eq(schema.sessions.collectionId, subject.collectionId)] : []),
     ...(keep ? [ne(schema.sessions.id, keep)] : []),
   ];
+  return (await endSessions(ctx, and(...conditions)!)).length;
+}
+
+/**
+ * Deletes the sessions `where` matches and returns their ids. This process's session cache
+ * forgets them when the deletion commits; other replicas hear the trigger's NOTIFY.
+ */
+export async function endSessions(ctx: Ctx, where: SQL): Promise<string[]> {
   const removed = await ctx.db
     .delete(schema.sessions)
-    .where(and(...conditions))
+    .where(where)
     .returning({ id: schema.sessions.id });
-  return removed.length;
+  const ids = removed.map((row) => row.id);
+  if (ids.length > 0) {
+    const cache = sessionCacheOf(ctx.database);
+    ctx.afterCommit(() => {
+      for (const id of ids) cache.forgetSession(id);
+    });
+  }
+  return ids;
 }

@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import type { Ctx } from "../context.js";
 import { audit } from "./audit.js";
 import { requireUser } from "./current-user.js";
-import { revokeSessionsOf } from "./revoke-sessions.js";
+import { endSessions, revokeSessionsOf } from "./revoke-sessions.js";
 
 /** Ends the current session, or with `everywhere` every session of the user. */
 export async function signOut({
@@ -23,7 +23,7 @@ export async function signOut({
       detail: { scope: "all" },
     });
   } else if (sessionId) {
-    await ctx.db.delete(schema.sessions).where(eq(schema.sessions.id, sessionId));
+    await endSessions(ctx, eq(schema.sessions.id, sessionId));
     await audit(ctx, { action: "auth.sign_out", collectionId: collection.id, subjectId: userId });
   }
 }

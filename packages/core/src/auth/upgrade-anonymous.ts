@@ -11,6 +11,7 @@ import { findUserById, ownRecord } from "./auth-collection.js";
 import { requireUser } from "./current-user.js";
 import { hashPassword, maxPasswordLength } from "./passwords.js";
 import { sendVerification } from "./request-verification.js";
+import { forgetSubjectAfterCommit } from "./session-cache.js";
 
 /** Turns the signed-in guest into a full account with email and password; same id, same data. */
 export async function upgradeAnonymous({
@@ -53,6 +54,7 @@ export async function upgradeAnonymous({
       await tx.db.execute(
         sql`UPDATE ${tableSql(collection)} SET "email" = ${email as string}, "password" = ${hash}, "updated" = ${tx.now().toISOString()}::timestamptz WHERE "id" = ${userId}`,
       );
+      forgetSubjectAfterCommit(tx, userId);
     } catch (error) {
       if (pgErrorOf(error)?.code === "23505") {
         throw errors.validation({

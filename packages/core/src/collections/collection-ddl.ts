@@ -140,6 +140,11 @@ function dropMultiRelationTrigger(field: Field, target: string | undefined): str
   ];
 }
 
+/** Tells every replica's session cache that a user changed (migration 0012 made the function). */
+function subjectChangedTrigger(collection: Collection): string {
+  return `CREATE TRIGGER "cairn_subject_changed" AFTER UPDATE OR DELETE ON ${tableRef(collection.name)} FOR EACH ROW EXECUTE FUNCTION "cairn"."notify_subject_changed"()`;
+}
+
 export function planCreate(collection: Collection, lookup: CollectionLookup): SchemaStep[] {
   if (collection.type === "view") {
     return [
@@ -166,6 +171,7 @@ export function planCreate(collection: Collection, lookup: CollectionLookup): Sc
     }
   }
   for (const index of collection.indexes) statements.push(adminIndex(collection, index));
+  if (collection.type === "auth") statements.push(subjectChangedTrigger(collection));
   return [
     {
       description: `Create collection "${collection.name}" (${collection.fields.length} fields, ${collection.indexes.length} indexes)`,

@@ -2,6 +2,7 @@
 // an auth collection's user, in the write's own transaction.
 import type { Collection } from "@cairn/schema";
 import { type SQL, sql } from "drizzle-orm";
+import { forgetSubjectAfterCommit } from "../auth/session-cache.js";
 import type { Ctx } from "../context.js";
 import { emitEvent, eventInsertSql, eventRecord } from "../events/emit-event.js";
 import type { ApiRecord } from "./record-codec.js";
@@ -24,6 +25,9 @@ export async function emitRecordEvent(
     recordId: record.id,
     data,
   });
+  if (collection.type === "auth" && action !== "created") {
+    forgetSubjectAfterCommit(tx, record.id);
+  }
   if (collection.type === "auth" && action !== "updated") {
     await emitEvent(tx, {
       type: action === "created" ? "auth.user.created" : "auth.user.deleted",

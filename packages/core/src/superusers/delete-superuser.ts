@@ -1,6 +1,7 @@
 import { schema } from "@cairn/db";
 import { eq, sql } from "drizzle-orm";
 import { requireAdmin } from "../admin-access.js";
+import { endSessions } from "../auth/revoke-sessions.js";
 import { type Ctx, withTransaction } from "../context.js";
 import { errors } from "../errors.js";
 
@@ -18,7 +19,7 @@ export async function deleteSuperuser({
     const all = await tx.db.select({ id: schema.superusers.id }).from(schema.superusers);
     if (!all.some((row) => row.id === input.id)) throw errors.notFound("No such superuser.");
     if (all.length === 1) throw errors.conflict("The last superuser cannot be removed.");
-    await tx.db.delete(schema.sessions).where(eq(schema.sessions.subjectId, input.id));
+    await endSessions(tx, eq(schema.sessions.subjectId, input.id));
     await tx.db.delete(schema.superusers).where(eq(schema.superusers.id, input.id));
   });
 }

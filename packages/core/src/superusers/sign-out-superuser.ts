@@ -1,6 +1,6 @@
 import { schema } from "@cairn/db";
 import { eq } from "drizzle-orm";
-import { revokeSessionsOf } from "../auth/revoke-sessions.js";
+import { endSessions, revokeSessionsOf } from "../auth/revoke-sessions.js";
 import type { Ctx } from "../context.js";
 import { errors } from "../errors.js";
 
@@ -15,6 +15,6 @@ export async function signOutSuperuser({
   if (ctx.actor.kind !== "superuser") throw errors.unauthorized("Sign in as a superuser first.");
   if (input.everywhere) await revokeSessionsOf(ctx, { kind: "superuser", id: ctx.actor.id });
   else if (ctx.actor.sessionId) {
-    await ctx.db.delete(schema.sessions).where(eq(schema.sessions.id, ctx.actor.sessionId));
+    await endSessions(ctx, eq(schema.sessions.id, ctx.actor.sessionId));
   }
 }

@@ -11,6 +11,7 @@ import { autodateValues } from "../../records/record-write.js";
 import { audit } from "../audit.js";
 import type { UserRow } from "../auth-collection.js";
 import { completeSignIn, type SignInResult } from "../complete-sign-in.js";
+import { forgetSubjectAfterCommit } from "../session-cache.js";
 
 export async function retireEmailSignInTokens(
   ctx: Ctx,
@@ -57,6 +58,7 @@ export async function finishEmailSignIn(
       sql`UPDATE ${tableSql(collection)} SET ${sql.join(sets, sql`, `)} WHERE "id" = ${user.id} RETURNING *`,
     );
     if (row) user = rowToRecord(collection, row) as UserRow;
+    forgetSubjectAfterCommit(tx, user.id);
     await audit(tx, {
       action: "auth.verified",
       collectionId: collection.id,
