@@ -1,10 +1,11 @@
 // Writes an event into the outbox inside the caller's transaction, so it exists exactly when the
-// change does; the NOTIFY inside the same transaction wakes every replica when it commits.
+// change does; once it commits, every replica is told (announceEventsAfterCommit).
 import { schema } from "@cairn/db";
 import type { Collection } from "@cairn/schema";
 import { type SQL, sql } from "drizzle-orm";
 import type { Ctx } from "../context.js";
 import type { ApiRecord } from "../records/record-codec.js";
+import { announceEventsAfterCommit } from "./announce-events.js";
 import type { AuthEventData, EventType, RecordEventData } from "./event-types.js";
 
 /** The channel replicas LISTEN on; the payload is empty (readers read the table). */
@@ -19,16 +20,16 @@ export async function emitEvent(
     data: RecordEventData | AuthEventData;
   },
 ): Promise<void> {
-  // One statement for both: a write's events cost it one round trip, not two.
   await ctx.db.execute(
-    sql`WITH inserted AS (INSERT INTO ${schema.events} ("type", "collection_id", "collection_name", "record_id", "data") VALUES (${event.type}, ${event.collection?.id ?? null}, ${event.collection?.name ?? null}, ${event.recordId ?? null}, ${JSON.stringify(event.data)}::jsonb) RETURNING 1) SELECT pg_notify(${eventsChannel}, '') FROM inserted`,
+    sql`INSERT INTO ${schema.events} ("type", "collection_id", "collection_name", "record_id", "data") VALUES (${event.type}, ${event.collection?.id ?? null}, ${event.collection?.name ?? null}, ${event.recordId ?? null}, ${JSON.stringify(event.data)}::jsonb)`,
   );
+  announceEventsAfterCommit(ctx);
 }
 
 /**
  * The outbox insert of a write that is one statement (a `WITH` part): one event per row of
- * `from`, its record id and data read from that row. The statement must also select
- * `notifyEventsSql`, so the commit wakes the replicas as emitEvent's does.
+ * `from`, its record id and data read from that row. The caller announces it once the statement
+ * has run (announceEventsAfterCommit), as emitEvent does.
  */
 export function eventInsertSql(event: {
   type: EventType;
@@ -39,8 +40,6 @@ export function eventInsertSql(event: {
 }): SQL {
   return sql`INSERT INTO ${schema.events} ("type", "collection_id", "collection_name", "record_id", "data") SELECT ${event.type}::text, ${event.collection.id}::text, ${event.collection.name}::text, ${event.recordId}, ${event.data} FROM ${event.from}`;
 }
-
-export const notifyEventsSql = sql`pg_notify(${eventsChannel}, '')`;
 
 /** A record as events carry it: every field but the password hash. */
 export function eventRecord(record: ApiRecord): ApiRecord {

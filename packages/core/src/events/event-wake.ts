@@ -1,6 +1,8 @@
 // One LISTEN per process, shared by everything that reads the outbox (realtime, webhooks): a
 // commit anywhere (any replica, on Postgres) wakes them. A slow poll covers the gaps a dropped
-// connection can leave; readers read the table, so a wake-up never carries data.
+// connection can leave; readers read the table, so a wake-up never carries data. Under a stream
+// of commits the wake-ups are spaced out: readers then read many events per wake-up instead of
+// one, and do not keep the database busy reading one event at a time.
 import type { Database } from "@cairn/db";
 import { eventsChannel } from "./emit-event.js";
 
@@ -12,12 +14,28 @@ export interface EventWake {
   close(): Promise<void>;
 }
 
+export interface EventWakeOptions {
+  /** The slow poll (default 5 s). */
+  pollMs?: number;
+  /**
+   * The least time between two wake-ups from NOTIFY (default 25 ms): the first of a stream wakes
+   * at once, the ones that follow within this time make one wake-up when it has passed.
+   */
+  spacingMs?: number;
+}
+
 export async function createEventWake(
-  database: Database,
-  options: { pollMs?: number } = {},
+  database: Pick<Database, "listen">,
+  options: EventWakeOptions = {},
 ): Promise<EventWake> {
+  const spacingMs = options.spacingMs ?? 25;
   const listeners = new Set<() => void>();
+  let lastWake = Number.NEGATIVE_INFINITY;
+  let pending: NodeJS.Timeout | undefined;
   const wake = () => {
+    clearTimeout(pending);
+    pending = undefined;
+    lastWake = performance.now();
     for (const listener of listeners) {
       try {
         listener();
@@ -26,7 +44,13 @@ export async function createEventWake(
       }
     }
   };
-  const unlisten = await database.listen(eventsChannel, wake);
+  const notified = () => {
+    if (pending) return;
+    const wait = lastWake + spacingMs - performance.now();
+    if (wait <= 0) wake();
+    else pending = setTimeout(wake, wait);
+  };
+  const unlisten = await database.listen(eventsChannel, notified);
   const poll = setInterval(wake, options.pollMs ?? 5_000);
   poll.unref();
   return {
@@ -37,6 +61,7 @@ export async function createEventWake(
     wake,
     async close() {
       clearInterval(poll);
+      clearTimeout(pending);
       listeners.clear();
       await unlisten().catch(() => {});
     },

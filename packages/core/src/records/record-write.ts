@@ -6,7 +6,7 @@ import { type SQL, sql } from "drizzle-orm";
 import type { CollectionLookup } from "../collections/collection-registry.js";
 import type { Ctx } from "../context.js";
 import { errors } from "../errors.js";
-import { notifyEventsSql } from "../events/emit-event.js";
+import { announceEventsAfterCommit } from "../events/announce-events.js";
 import { pgErrorOf } from "../sql.js";
 import { recordEventSql } from "./record-events.js";
 import { coerceFormBody } from "./record-form.js";
@@ -126,8 +126,9 @@ export async function writeInOneStatement(
   try {
     const [row] = await queryRows(
       ctx.db,
-      sql`WITH ${write.parts}, "ev" AS (${recordEventSql(collection, write.action)}) SELECT ${columnsSql(collection, recordAlias)}${check}, ${notifyEventsSql} AS "_notified" FROM "rec" AS ${r}`,
+      sql`WITH ${write.parts}, "ev" AS (${recordEventSql(collection, write.action)}) SELECT ${columnsSql(collection, recordAlias)}${check} FROM "rec" AS ${r}`,
     );
+    if (row) announceEventsAfterCommit(ctx);
     return row;
   } catch (error) {
     if (pgErrorOf(error)?.code === ruleRefused) throw errors.forbidden(write.refused);

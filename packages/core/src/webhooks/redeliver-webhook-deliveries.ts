@@ -2,7 +2,8 @@ import { queryRows, schema } from "@cairn/db";
 import { eq, sql } from "drizzle-orm";
 import { type Ctx, withTransaction } from "../context.js";
 import { errors } from "../errors.js";
-import { notFound, requireWebhookAdmin, wakeWorkers } from "./webhook-shared.js";
+import { announceEventsAfterCommit } from "../events/announce-events.js";
+import { notFound, requireWebhookAdmin } from "./webhook-shared.js";
 
 /**
  * Sends every failed delivery of an endpoint again, now, each with a fresh retry schedule.
@@ -38,7 +39,7 @@ export async function redeliverWebhookDeliveries({
             AND ("lock_token" IS NULL OR "locked_until" <= ${now}::timestamptz)
           RETURNING "id"`,
     );
-    if (rows.length > 0) await wakeWorkers(tx.db);
+    if (rows.length > 0) announceEventsAfterCommit(tx);
     tx.log.info({ webhookId: input.id, by, count: rows.length }, "webhook deliveries redelivered");
     return { count: rows.length };
   });

@@ -2,13 +2,13 @@ import { queryRows, schema } from "@cairn/db";
 import { eq, getTableColumns, sql } from "drizzle-orm";
 import { type Ctx, withTransaction } from "../context.js";
 import { errors } from "../errors.js";
+import { announceEventsAfterCommit } from "../events/announce-events.js";
 import {
   type DeliveryInfo,
   type DeliveryRow,
   deliveryInfo,
   lastLatencyMs,
   requireWebhookAdmin,
-  wakeWorkers,
 } from "./webhook-shared.js";
 
 /**
@@ -43,7 +43,7 @@ export async function redeliverWebhookDelivery({
           RETURNING "id"`,
     );
     if (!row) throw errors.conflict("The delivery is being sent right now.");
-    await wakeWorkers(tx.db);
+    announceEventsAfterCommit(tx);
     tx.log.info({ deliveryId: input.id, by }, "webhook delivery redelivered");
     const [updated] = await tx.db
       .select({ ...getTableColumns(schema.webhookDeliveries), lastLatencyMs })

@@ -1,6 +1,7 @@
 import { schema } from "@cairn/db";
 import { eq } from "drizzle-orm";
 import { type Ctx, withTransaction } from "../context.js";
+import { announceEventsAfterCommit } from "../events/announce-events.js";
 import { testEventType } from "./webhook-events.js";
 import {
   type DeliveryInfo,
@@ -8,7 +9,6 @@ import {
   newDeliveryId,
   notFound,
   requireWebhookAdmin,
-  wakeWorkers,
 } from "./webhook-shared.js";
 
 /**
@@ -46,7 +46,7 @@ export async function sendTestWebhook({
         created: now,
       })
       .returning();
-    await wakeWorkers(tx.db);
+    announceEventsAfterCommit(tx);
     return deliveryInfo(row!);
   });
 }

@@ -6,13 +6,14 @@ import { queryRows, schema } from "@cairn/db";
 import { eq, sql } from "drizzle-orm";
 import { readSchema } from "../collections/collection-registry.js";
 import { type Ctx, withTransaction } from "../context.js";
+import { announceEventsAfterCommit } from "../events/announce-events.js";
 import { advanceConsumer, consumerCursor } from "../events/event-consumers.js";
 import { eventName } from "../events/event-types.js";
 import { currentCursor, parseCursor, readEvents } from "../events/read-events.js";
 import { parseRule, type RuleAst } from "../rules/index.js";
 import { matchesEvent, webhookPayload } from "./webhook-events.js";
 import { passesFilter } from "./webhook-filter.js";
-import { newDeliveryId, wakeWorkers } from "./webhook-shared.js";
+import { newDeliveryId } from "./webhook-shared.js";
 
 export const consumerName = "webhooks";
 
@@ -95,7 +96,7 @@ export async function fanOutEvents(ctx: Ctx, options: { limit: number }): Promis
     }
     await advanceConsumer(tx, consumerName, parseCursor(events.at(-1)!.cursor)!);
     // Other replicas' workers help deliver.
-    if (rows.length > 0) await wakeWorkers(tx.db);
+    if (rows.length > 0) announceEventsAfterCommit(tx);
     return { events: events.length, deliveries: rows.length, busy: false };
   });
 }

@@ -7,7 +7,6 @@ import { sql } from "drizzle-orm";
 import { requireAdmin } from "../admin-access.js";
 import type { Ctx } from "../context.js";
 import { errors } from "../errors.js";
-import { eventsChannel } from "../events/emit-event.js";
 import { maskedSecret } from "../settings/settings-shared.js";
 
 export type WebhookRow = typeof schema.webhooks.$inferSelect;
@@ -138,11 +137,6 @@ export function attemptInfo(row: AttemptRow): AttemptInfo {
     response: row.response,
     error: row.error,
   };
-}
-
-/** Wakes the delivery workers of every replica once the transaction commits. */
-export async function wakeWorkers(db: Db): Promise<void> {
-  await db.execute(sql`SELECT pg_notify(${eventsChannel}, '')`);
 }
 
 /** Ids the receiver sees as `webhook-id`: `msg_` and 24 random base32 characters. */
