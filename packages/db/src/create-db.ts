@@ -11,6 +11,7 @@ import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import { type DataDirLock, lockDataDir } from "./data-dir-lock.js";
+import { useFastSql } from "./fast-sql.js";
 import { latestMigrationMillis, migrationsFolder, migrationsTable } from "./migrations.js";
 import { preparingClient } from "./prepared-statements.js";
 import { countingPglite, countingPostgres, createQueryGauge } from "./query-gauge.js";
@@ -113,6 +114,7 @@ async function openPgliteDir(dataDir: string): Promise<Database> {
 export function openPglite(client: PGlite, options: { lock?: DataDirLock } = {}): Database {
   const gauge = createQueryGauge();
   const db = drizzlePglite({ client: countingPglite(client, gauge), schema });
+  useFastSql(db);
   return makeDatabase(db as unknown as Db, "pglite", {
     queriesInFlight: () => gauge.inFlight,
     migrate: () => migratePglite(db, { migrationsFolder, ...migrationsTable }),
@@ -147,6 +149,7 @@ export function openPostgres(
   });
   const gauge = createQueryGauge();
   const db = drizzlePostgres({ client: preparingClient(countingPostgres(client, gauge)), schema });
+  useFastSql(db);
   return makeDatabase(db as unknown as Db, "postgres", {
     queriesInFlight: () => gauge.inFlight,
     async migrate() {
