@@ -16,7 +16,7 @@ export function createEventAnnouncer(
   database: Pick<Database, "db">,
   options: { spacingMs?: number } = {},
 ): EventAnnouncer {
-  const spacingMs = options.spacingMs ?? 10;
+  const spacingMs = options.spacingMs ?? 25;
   const notify = sql`SELECT pg_notify(${eventsChannel}, '')`;
   let due = false;
   let lastSent = Number.NEGATIVE_INFINITY;
