@@ -80,12 +80,10 @@ export function createSessionCache(options: SessionCacheOptions): SessionCache {
 
   const ready = options.database
     .listen(sessionsChannel, (payload) => {
-      const [kind, id] = [
-        payload.slice(0, payload.indexOf(":")),
-        payload.slice(payload.indexOf(":") + 1),
-      ];
-      if (kind === "session") forgetSession(id);
-      else if (kind === "subject") forgetSubject(id);
+      const colon = payload.indexOf(":");
+      const id = payload.slice(colon + 1);
+      if (payload.startsWith("session:")) forgetSession(id);
+      else if (payload.startsWith("subject:")) forgetSubject(id);
     })
     .then(
       () => {
