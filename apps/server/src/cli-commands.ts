@@ -73,18 +73,24 @@ async function dispatch({ command, args, values }: CommandLine): Promise<number>
 
   switch (command) {
     case "serve": {
-      const server = await startServer(config, logger);
-      await new Promise<void>((resolve) => {
-        const onSignal = (signal: NodeJS.Signals) => {
-          logger.info({ signal }, "signal received");
-          process.off("SIGINT", onSignal);
-          process.off("SIGTERM", onSignal);
-          server.stop().then(resolve);
-        };
-        process.on("SIGINT", onSignal);
-        process.on("SIGTERM", onSignal);
+      // Heard from the start: a signal that comes while the server starts (its "ready" line may
+      // be out before startServer returns) stops it as soon as it has started.
+      let onSignal: (signal: NodeJS.Signals) => void = () => {};
+      const signalled = new Promise<NodeJS.Signals>((resolve) => {
+        onSignal = resolve;
       });
-      return 0;
+      process.once("SIGINT", onSignal);
+      process.once("SIGTERM", onSignal);
+      try {
+        const server = await startServer(config, logger);
+        const signal = await signalled;
+        logger.info({ signal }, "signal received");
+        await server.stop();
+        return 0;
+      } finally {
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+      }
     }
     case "migrate": {
       const database = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
