@@ -29,8 +29,23 @@ export function createLogger(
         censor: "[redacted]",
       },
     },
-    // Asynchronous: a busy server writes many lines per system call instead of one each; pino
-    // flushes what is left when the process exits.
-    destination ?? pino.destination({ dest: 1, sync: false }),
+    destination ?? bufferedStdout(),
   );
+}
+
+/** How long a line may wait in the buffer. */
+const flushIntervalMs = 200;
+
+/**
+ * stdout, written a few KiB at a time: a busy server makes one system call per 4 KiB of lines
+ * instead of one per line (each request logs one). A timer writes what a quiet server holds within
+ * flushIntervalMs; pino writes the rest synchronously when the process exits.
+ */
+function bufferedStdout(): pino.DestinationStream {
+  const stream = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  setInterval(() => {
+    // flush() leaves a buffer to a write in progress, which takes it along when it ends.
+    if (!(stream as unknown as { destroyed: boolean }).destroyed) stream.flush();
+  }, flushIntervalMs).unref();
+  return stream;
 }

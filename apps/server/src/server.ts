@@ -130,6 +130,11 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       {},
       "no superuser yet: open the setup link printed below (valid 24 h), or run `cairn superuser create`",
     );
+  }
+  // The log holds lines back to write them in batches: the start-up lines go out now (scripts
+  // wait for "cairn is ready"), and before the link.
+  await new Promise<void>((resolve) => logger.flush(() => resolve()));
+  if (setupLink) {
     // On stderr, as text: it is for the operator's eyes, not for the JSON log stream.
     process.stderr.write(`\n  Create the first superuser: ${setupLink}\n\n`);
   }
