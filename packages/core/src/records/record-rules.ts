@@ -3,7 +3,7 @@
 import type { Collection, RuleName } from "@cairn/schema";
 import type { SQL } from "drizzle-orm";
 import type { CollectionLookup } from "../collections/collection-registry.js";
-import { type Ctx, isPrivileged } from "../context.js";
+import { type Actor, type Ctx, isPrivileged } from "../context.js";
 import {
   type CompileScope,
   compileFilter,
@@ -85,12 +85,40 @@ export function ruleAccess(
   if (text === null)
     return { kind: "deny", message: `Only superusers can ${verb} "${collection.name}" records.` };
   if (text.trim() === "") return { kind: "allow" };
+  const key = `${collection.id}\0${rule}`;
+  const known = conditionsOf.get(ctx.actor)?.get(lookup)?.get(key);
+  if (known) return known;
   // Rules may read hidden fields: they are the admin's, not the client's.
-  const { condition, readsOnlyRecord } = compileRulePlan(parseRule(text), {
+  const { condition, readsOnlyRecord, readsOnlyAuth } = compileRulePlan(parseRule(text), {
     ...scope(ctx, collection, lookup, body),
     allowHiddenFields: true,
   });
-  return { kind: "where", condition, readsOnlyRecord };
+  const access: Access = { kind: "where", condition, readsOnlyRecord };
+  if (readsOnlyAuth && Object.isFrozen(ctx.actor)) keepCondition(ctx.actor, lookup, key, access);
+  return access;
+}
+
+/**
+ * Rule conditions already compiled for an actor, per schema (a new schema is a new lookup). Only
+ * those of rules that read nothing of the request but @request.auth, which are the same for all
+ * of the actor's requests, and only for frozen actors: the session cache gives a signed-in
+ * user's requests one frozen actor object for seconds at a time, so most of them skip compiling
+ * their rules, and no one can change that actor under a kept condition.
+ */
+const conditionsOf = new WeakMap<Actor, WeakMap<CollectionLookup, Map<string, Access>>>();
+
+function keepCondition(actor: Actor, lookup: CollectionLookup, key: string, access: Access) {
+  let ofActor = conditionsOf.get(actor);
+  if (!ofActor) {
+    ofActor = new WeakMap();
+    conditionsOf.set(actor, ofActor);
+  }
+  let ofLookup = ofActor.get(lookup);
+  if (!ofLookup) {
+    ofLookup = new Map();
+    ofActor.set(lookup, ofLookup);
+  }
+  ofLookup.set(key, access);
 }
 
 /** A client's `filter`: the rule language without @request, @collection or hidden fields. */

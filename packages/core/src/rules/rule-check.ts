@@ -114,6 +114,21 @@ export function readsOnlyRecord(plan: RulePlan): boolean {
   return plan.aliases.length === 0 && walk(plan.root);
 }
 
+/**
+ * Whether a plan reads nothing of the request but @request.auth: no body (@request.body, isset,
+ * changed), query, headers or method, and no time macro. Its condition is then the same for
+ * every request of one actor.
+ */
+export function readsOnlyAuth(plan: RulePlan): boolean {
+  const ok = (operand: PlanOperand) =>
+    operand.kind === "literal" ||
+    operand.kind === "path" ||
+    (operand.kind === "request" && operand.section === "auth");
+  const walk = (expr: PlanExpr): boolean =>
+    expr.kind === "compare" ? ok(expr.left) && ok(expr.right) : expr.items.every(walk);
+  return walk(plan.root);
+}
+
 // Fields ---------------------------------------------------------------------------------------
 
 export function fieldValueType(field: Field): ValueType {

@@ -21,6 +21,7 @@ import {
   type PlanExpr,
   planRule,
   type RulePlan,
+  readsOnlyAuth,
   readsOnlyRecord,
   resolveRule,
   type SchemaLookup,
@@ -57,14 +58,15 @@ export function compileRule(ast: RuleAst, scope: CompileScope): SQL {
 }
 
 /**
- * A rule as a condition, and whether it reads only the record's own row and the request (no
+ * A rule as a condition; whether it reads only the record's own row and the request (no
  * relation, back-relation or @collection): such a condition holds alike on any copy of the row,
- * a write's `RETURNING` included.
+ * a write's `RETURNING` included; and whether it reads of the request only @request.auth (then
+ * it is the same condition for every request of one actor).
  */
 export function compileRulePlan(
   ast: RuleAst,
   scope: CompileScope,
-): { condition: SQL; readsOnlyRecord: boolean } {
+): { condition: SQL; readsOnlyRecord: boolean; readsOnlyAuth: boolean } {
   const plan = planRule(ast, {
     collection: scope.collection,
     lookup: scope.lookup,
@@ -76,6 +78,7 @@ export function compileRulePlan(
   return {
     condition: toSql(compiler.plan(plan, scope.alias ?? "r", [])),
     readsOnlyRecord: readsOnlyRecord(plan),
+    readsOnlyAuth: readsOnlyAuth(plan),
   };
 }
 
