@@ -49,15 +49,28 @@ export async function emitRecordEvent(
  * for an update the row before, `cur`.
  */
 export function recordEventSql(collection: Collection, action: "created" | "updated"): SQL {
-  const record = recordJsonSql(collection, "rec");
-  return eventInsertSql({
-    type: `record.${action}`,
-    collection,
-    recordId: sql`"rec"."id"`,
-    data:
-      action === "created"
-        ? sql`jsonb_build_object('record', ${record})`
-        : sql`jsonb_build_object('record', ${record}, 'before', ${recordJsonSql(collection, "cur")})`,
-    from: action === "created" ? sql`"rec"` : sql`"rec", "cur"`,
-  });
+  // The same for every write to this collection object (a new schema brings new objects).
+  let ofCollection = eventSqls.get(collection);
+  if (!ofCollection) {
+    ofCollection = new Map();
+    eventSqls.set(collection, ofCollection);
+  }
+  let event = ofCollection.get(action);
+  if (!event) {
+    const record = recordJsonSql(collection, "rec");
+    event = eventInsertSql({
+      type: `record.${action}`,
+      collection,
+      recordId: sql`"rec"."id"`,
+      data:
+        action === "created"
+          ? sql`jsonb_build_object('record', ${record})`
+          : sql`jsonb_build_object('record', ${record}, 'before', ${recordJsonSql(collection, "cur")})`,
+      from: action === "created" ? sql`"rec"` : sql`"rec", "cur"`,
+    });
+    ofCollection.set(action, event);
+  }
+  return event;
 }
+
+const eventSqls = new WeakMap<Collection, Map<"created" | "updated", SQL>>();
