@@ -4,6 +4,7 @@ import { type SQL, sql } from "drizzle-orm";
 import type { CollectionLookup } from "../collections/collection-registry.js";
 import type { Ctx } from "../context.js";
 import { errors } from "../errors.js";
+import { implies } from "../rules/index.js";
 import { type ApiRecord, rowToRecord } from "./record-codec.js";
 import { afterCursor, type CursorKey, cursorKeys, nextCursor } from "./record-cursor.js";
 import { type Access, clientFilter, clientSort, ruleAccess } from "./record-rules.js";
@@ -62,9 +63,13 @@ export function buildListQuery(
   if (!Number.isSafeInteger(offset)) throw errors.badRequest("page is too large.");
 
   const conditions: SQL[] = [];
-  if (access.kind === "where") conditions.push(access.condition);
   const filter = clientFilter(ctx, collection, lookup, input.filter);
-  if (filter) conditions.push(filter);
+  // A filter that requires one of the rule's alternatives needs no rule condition beside it
+  // (implies): the query is then the filter alone, which an index can answer.
+  if (access.kind === "where" && !(filter && implies(filter.plan, access.plan))) {
+    conditions.push(access.condition);
+  }
+  if (filter) conditions.push(filter.condition);
   const keys = input.cursor === undefined ? undefined : cursorKeys(collection, input.sort);
   if (keys) {
     if (input.page !== undefined) throw errors.badRequest("Use either page or cursor, not both.");

@@ -6,11 +6,12 @@ import type { CollectionLookup } from "../collections/collection-registry.js";
 import { type Actor, type Ctx, isPrivileged } from "../context.js";
 import {
   type CompileScope,
-  compileFilter,
+  compileFilterPlan,
   compileRulePlan,
   compileSort,
   parseRule,
   type RequestInfo,
+  type RulePlan,
 } from "../rules/index.js";
 import { recordAlias } from "./record-sql.js";
 
@@ -18,7 +19,7 @@ export type Access =
   | { kind: "allow" }
   | { kind: "deny"; message: string }
   /** readsOnlyRecord: the condition reads only the record's row and the request (compileRulePlan). */
-  | { kind: "where"; condition: SQL; readsOnlyRecord: boolean };
+  | { kind: "where"; condition: SQL; plan: RulePlan; readsOnlyRecord: boolean };
 
 const ruleOps: Record<RuleName, "read" | "write"> = {
   listRule: "read",
@@ -89,11 +90,11 @@ export function ruleAccess(
   const known = conditionsOf.get(ctx.actor)?.get(lookup)?.get(key);
   if (known) return known;
   // Rules may read hidden fields: they are the admin's, not the client's.
-  const { condition, readsOnlyRecord, readsOnlyAuth } = compileRulePlan(parseRule(text), {
+  const { condition, plan, readsOnlyRecord, readsOnlyAuth } = compileRulePlan(parseRule(text), {
     ...scope(ctx, collection, lookup, body),
     allowHiddenFields: true,
   });
-  const access: Access = { kind: "where", condition, readsOnlyRecord };
+  const access: Access = { kind: "where", condition, plan, readsOnlyRecord };
   if (readsOnlyAuth && Object.isFrozen(ctx.actor)) keepCondition(ctx.actor, lookup, key, access);
   return access;
 }
@@ -127,9 +128,9 @@ export function clientFilter(
   collection: Collection,
   lookup: CollectionLookup,
   filter: string | undefined,
-): SQL | undefined {
+): { condition: SQL; plan: RulePlan } | undefined {
   if (filter === undefined || filter.trim() === "") return undefined;
-  return compileFilter(filter, scope(ctx, collection, lookup));
+  return compileFilterPlan(filter, scope(ctx, collection, lookup));
 }
 
 export function clientSort(

@@ -16,9 +16,11 @@ export { maxListItems, type RequestInfo } from "./rule-bind.js";
 export {
   type CheckOptions,
   checkRule,
+  implies,
   maxCollectionAliases,
   maxGuardDepth,
   maxPathSteps,
+  type RulePlan,
   type RuleProblem,
   type SchemaLookup,
 } from "./rule-check.js";
@@ -30,4 +32,10 @@ export {
 } from "./rule-eval.js";
 export { type ParseOptions, parseRule, RuleSyntaxError, ruleLimits } from "./rule-parser.js";
 export { compileSort, maxSortKeys } from "./rule-sort.js";
-export { type CompileScope, compileFilter, compileRule, compileRulePlan } from "./rule-sql.js";
+export {
+  type CompileScope,
+  compileFilter,
+  compileFilterPlan,
+  compileRule,
+  compileRulePlan,
+} from "./rule-sql.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type CheckOptions, checkRule, planRule, type RuleProblem } from "./rule-check.js";
+import { type CheckOptions, checkRule, implies, planRule, type RuleProblem } from "./rule-check.js";
 import { parseRule } from "./rule-parser.js";
 import { lookupOf, makeCollection, makeSchema } from "./rule-test-fixtures.js";
 
@@ -154,5 +154,37 @@ describe("planRule", () => {
     const changed = { collection: renamed, lookup: lookupOf([renamed, schema.users]) };
     expect(() => planRule(ast, changed)).toThrow(/author/);
     expect(planRule(parseRule('title = "x"'), changed).collection).toBe(renamed);
+  });
+});
+
+describe("implies (a filter that requires one of the rule's alternatives)", () => {
+  const plan = (text: string, options = rule) => planRule(parseRule(text), options);
+  const feed = 'author = @request.auth.id || status = "live"';
+  it.each<[string, string, boolean]>([
+    [feed, 'status = "live"', true],
+    [feed, 'status = "live" && views > 5', true],
+    [feed, 'views > 5 && (status = "live")', true],
+    [feed, 'status = "draft"', false],
+    [feed, 'status != "live"', false],
+    [feed, 'status = "live" || views > 5', false],
+    [feed, 'status ~ "live"', false],
+    ['status = "live"', 'status = "live"', true],
+    ['status = "live" && views > 5', 'views > 5 && status = "live" && title = "x"', true],
+    ['status = "live" && views > 5', 'status = "live"', false],
+    ["views > 5 || title = 'x'", "views > 6", false],
+    // Request values, times and relations never count, even written alike.
+    ["created > @now", "created > @now", false],
+    ['author.name = "ann"', 'author.name = "ann"', false],
+    ['meta.a = "x"', 'meta.a = "x"', true],
+  ])("rule %s, filter %s → %s", (ruleText, filterText, expected) => {
+    expect(implies(plan(filterText, filter), plan(ruleText))).toBe(expected);
+  });
+
+  it("never across collections", () => {
+    const onComments = plan('text = "x"', { ...filter, collection: schema.comments });
+    expect(implies(onComments, plan('text = "x"', { ...rule, collection: schema.comments }))).toBe(
+      true,
+    );
+    expect(implies(onComments, plan('title = "x"'))).toBe(false);
   });
 });

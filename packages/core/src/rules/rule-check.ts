@@ -129,6 +129,56 @@ export function readsOnlyAuth(plan: RulePlan): boolean {
   return walk(plan.root);
 }
 
+/**
+ * Whether every record that passes `filter` passes `rule`, as their structure shows: one of the
+ * rule's alternatives (an `||` item, or the whole rule) is a comparison, or an `&&` of
+ * comparisons, that the filter itself requires (`&&`). A list filtered by `published = true`
+ * under the rule `owner = @request.auth.id || published = true` then needs no rule condition, and
+ * Postgres can answer it from an index on `published`. Only comparisons of the record's own fields
+ * with literals count: request values, times and relations never do.
+ */
+export function implies(filter: RulePlan, rule: RulePlan): boolean {
+  if (filter.collection !== rule.collection || rule.aliases.length > 0) return false;
+  const required = filter.root.kind === "and" ? filter.root.items : [filter.root];
+  const isRequired = (expr: PlanExpr) =>
+    expr.kind === "compare" && required.some((item) => sameCompare(item, expr));
+  const alternatives = rule.root.kind === "or" ? rule.root.items : [rule.root];
+  return alternatives.some((alternative) =>
+    alternative.kind === "and" ? alternative.items.every(isRequired) : isRequired(alternative),
+  );
+}
+
+function sameCompare(a: PlanExpr, b: PlanCompare): boolean {
+  return (
+    a.kind === "compare" &&
+    a.op === b.op &&
+    a.any === b.any &&
+    a.type === b.type &&
+    sameOperand(a.left, b.left) &&
+    sameOperand(a.right, b.right)
+  );
+}
+
+function sameOperand(a: PlanOperand, b: PlanOperand): boolean {
+  if (a.kind === "literal" && b.kind === "literal") {
+    const plain = (value: Val) => value === null || typeof value !== "object";
+    return plain(a.value) && plain(b.value) && a.value === b.value;
+  }
+  if (a.kind === "path" && b.kind === "path") {
+    return (
+      a.root.kind === "record" &&
+      b.root.kind === "record" &&
+      a.steps.length === 0 &&
+      b.steps.length === 0 &&
+      a.field === b.field &&
+      a.json.length === b.json.length &&
+      a.json.every((key, i) => key === b.json[i]) &&
+      a.modifier === b.modifier
+    );
+  }
+  return false;
+}
+
 // Fields ---------------------------------------------------------------------------------------
 
 export function fieldValueType(field: Field): ValueType {

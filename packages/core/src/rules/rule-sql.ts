@@ -66,7 +66,7 @@ export function compileRule(ast: RuleAst, scope: CompileScope): SQL {
 export function compileRulePlan(
   ast: RuleAst,
   scope: CompileScope,
-): { condition: SQL; readsOnlyRecord: boolean; readsOnlyAuth: boolean } {
+): { condition: SQL; plan: RulePlan; readsOnlyRecord: boolean; readsOnlyAuth: boolean } {
   const plan = planRule(ast, {
     collection: scope.collection,
     lookup: scope.lookup,
@@ -77,6 +77,7 @@ export function compileRulePlan(
   const compiler = new SqlCompiler(scope);
   return {
     condition: toSql(compiler.plan(plan, scope.alias ?? "r", [])),
+    plan,
     readsOnlyRecord: readsOnlyRecord(plan),
     readsOnlyAuth: readsOnlyAuth(plan),
   };
@@ -87,8 +88,16 @@ export function compileRulePlan(
  * fields unless a superuser asks. Any problem is a 400 naming its position.
  */
 export function compileFilter(text: string, scope: CompileScope): SQL {
+  return compileFilterPlan(text, scope).condition;
+}
+
+/** compileFilter's condition, with the plan it was compiled from. */
+export function compileFilterPlan(
+  text: string,
+  scope: CompileScope,
+): { condition: SQL; plan: RulePlan } {
   try {
-    return compileRule(parseRule(text), {
+    return compileRulePlan(parseRule(text), {
       ...scope,
       allowRequest: false,
       allowCollectionRefs: false,
